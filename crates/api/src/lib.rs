@@ -1,0 +1,1 @@
+//! The RingCentral-compatible REST API and its OAuth 2.0 endpoints.
