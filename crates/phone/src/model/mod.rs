@@ -1,0 +1,1 @@
+//! The account model, in RingCentral platform terms and field names.
