@@ -1,7 +1,7 @@
 //! The configuration file: one TOML document with a section per layer,
 //! overridable by `SWITCHBOARD_SECTION__KEY` environment variables.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result};
 use figment::Figment;
@@ -13,14 +13,14 @@ use serde::{Deserialize, Serialize};
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub general: GeneralConfig,
+    pub store: switchboard_store::StoreConfig,
+    pub demo: crate::demo::DemoConfig,
 }
 
 /// Settings that belong to the process rather than to one layer.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct GeneralConfig {
-    /// Directory holding the SQLite database, recordings and prompts.
-    pub data_dir: PathBuf,
     /// Log filter in `tracing` syntax, e.g. `info` or `switchboard_sip=debug,info`.
     /// `RUST_LOG` takes precedence when set.
     pub log_level: String,
@@ -38,7 +38,6 @@ pub enum LogFormat {
 impl Default for GeneralConfig {
     fn default() -> Self {
         Self {
-            data_dir: PathBuf::from("data"),
             log_level: "info".to_owned(),
             log_format: LogFormat::Text,
         }
@@ -66,7 +65,7 @@ impl Config {
 
         let mut config: Config = figment.extract().context("invalid configuration")?;
         if let Some(dir) = data_dir {
-            config.general.data_dir = dir.to_path_buf();
+            config.store.data_dir = dir.to_path_buf();
         }
         Ok(config)
     }
