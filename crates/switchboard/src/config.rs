@@ -13,6 +13,9 @@ use serde::{Deserialize, Serialize};
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub general: GeneralConfig,
+    pub sip: switchboard_sip::SipConfig,
+    pub media: switchboard_media::MediaConfig,
+    pub api: switchboard_api::ApiConfig,
     pub store: switchboard_store::StoreConfig,
     pub demo: crate::demo::DemoConfig,
 }
@@ -57,11 +60,11 @@ impl Config {
             );
             figment = figment.merge(Toml::file(file));
         }
-        figment = figment.merge(
-            Env::prefixed("SWITCHBOARD_")
-                .split("__")
-                .ignore(&["config"]),
-        );
+        // Only SECTION__KEY names are settings; SWITCHBOARD_CONFIG names the file.
+        let env = Env::prefixed("SWITCHBOARD_")
+            .filter(|key| key.as_str().contains("__"))
+            .split("__");
+        figment = figment.merge(env);
 
         let mut config: Config = figment.extract().context("invalid configuration")?;
         if let Some(dir) = data_dir {

@@ -40,6 +40,7 @@ impl Default for DemoConfig {
 /// One demo user, as printed once for the operator.
 #[derive(Debug, Clone)]
 pub struct DemoUser {
+    pub extension_id: ExtensionId,
     pub extension_number: String,
     pub name: String,
     pub sip_username: String,
@@ -117,6 +118,75 @@ pub async fn create(store: &Store, config: &DemoConfig) -> Result<DemoCompany> {
     })
 }
 
+/// What an API client needs to log in to the demo company.
+#[derive(Debug, Clone)]
+pub struct ApiAccess {
+    pub client_id: String,
+    /// Shown only when this start created the app.
+    pub client_secret: Option<String>,
+    /// Per user: (extension number, password for the password grant, JWT credential).
+    pub users: Vec<(String, String, String)>,
+}
+
+/// Creates the default OAuth app, and an API password and a JWT credential
+/// for each demo user.
+pub async fn grant_api_access(
+    store: &Store,
+    api: &switchboard_api::AppState,
+    company: &DemoCompany,
+) -> Result<ApiAccess> {
+    let client = crate::api_backend::ensure_default_client(store).await?;
+    let backend = crate::api_backend::StoreBackend::new(store.clone());
+
+    let mut users = Vec::new();
+    for user in &company.users {
+        let password = random_secret(16);
+        backend
+            .set_password(user.extension_id, &password)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot set the API password: {e}"))?;
+        let jwt = crate::api_backend::issue_extension_jwt(api, store, user.extension_id).await?;
+        users.push((user.extension_number.clone(), password, jwt));
+    }
+    Ok(ApiAccess {
+        client_id: client.client_id,
+        client_secret: client.client_secret,
+        users,
+    })
+}
+
+/// Printed once: the passwords and secrets are not shown again.
+pub fn print(company: &DemoCompany, access: &ApiAccess) {
+    println!(
+        "Created the demo company {:?}.",
+        company.account.company_name
+    );
+    println!(
+        "Main number {} reaches the auto-attendant (extension {}).",
+        company.account.main_number, company.ivr_extension_number
+    );
+    println!("\nSIP accounts (shown only now):");
+    for user in &company.users {
+        println!(
+            "  extension {}  {:<13} username {}  password {}  direct number {}",
+            user.extension_number,
+            user.name,
+            user.sip_username,
+            user.sip_password,
+            user.direct_number
+        );
+    }
+    println!("\nREST API (RingCentral-compatible):");
+    println!("  client id      {}", access.client_id);
+    if let Some(secret) = &access.client_secret {
+        println!("  client secret  {secret}");
+    }
+    for (number, password, jwt) in &access.users {
+        println!("  extension {number}  password {password}");
+        println!("    JWT {jwt}");
+    }
+}
+
 fn account(config: &DemoConfig) -> Result<Account> {
     from_json(json!({
         "id": 0,
@@ -185,6 +255,7 @@ async fn create_user(
     }
 
     let user = DemoUser {
+        extension_id: extension.id,
         extension_number: person.number.to_owned(),
         name: extension.name.clone(),
         sip_username: person.number.to_owned(),

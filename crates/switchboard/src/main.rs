@@ -1,16 +1,21 @@
 //! The `switchboard` command: parses the command line, loads the
 //! configuration, starts logging and hands over to the chosen subcommand.
 
+mod api_backend;
 mod config;
 mod demo;
 mod logging;
+mod serve;
 mod shutdown;
+mod sip_backend;
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Parser, Subcommand};
-use switchboard_store::Store;
+use std::sync::Arc;
+
+use switchboard_store::LocalBlobStore;
 
 use crate::config::Config;
 
@@ -60,7 +65,7 @@ fn main() -> Result<()> {
         }
         Command::Serve => {
             logging::init(&config.general)?;
-            runtime()?.block_on(serve(config))
+            runtime()?.block_on(serve::serve(config))
         }
     }
 }
@@ -72,60 +77,18 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 }
 
 async fn init(config: Config, with_demo: bool) -> Result<()> {
-    let store = open_store(&config).await?;
+    let store = serve::open_store(&config).await?;
     if with_demo {
         anyhow::ensure!(
             store.default_account().await.is_err(),
             "the database in {} already holds a company",
             config.store.data_dir.display()
         );
+        let blobs = Arc::new(LocalBlobStore::new(config.store.effective_blob_dir()));
+        let api_state = api_backend::api_state(config.api.clone(), store.clone(), blobs)?;
         let company = demo::create(&store, &config.demo).await?;
-        print_demo(&company);
+        let access = demo::grant_api_access(&store, &api_state, &company).await?;
+        demo::print(&company, &access);
     }
     Ok(())
-}
-
-async fn serve(config: Config) -> Result<()> {
-    let store = open_store(&config).await?;
-    if config.demo.create_on_empty && store.default_account().await.is_err() {
-        let company = demo::create(&store, &config.demo).await?;
-        print_demo(&company);
-    }
-
-    tracing::info!(data_dir = %config.store.data_dir.display(), "switchboard started");
-    shutdown::signalled().await;
-    tracing::info!("switchboard stopped");
-    Ok(())
-}
-
-async fn open_store(config: &Config) -> Result<Store> {
-    Store::open(&config.store).await.with_context(|| {
-        format!(
-            "cannot open the store in {}",
-            config.store.data_dir.display()
-        )
-    })
-}
-
-/// Printed once: the passwords are not shown again.
-fn print_demo(company: &demo::DemoCompany) {
-    println!(
-        "Created the demo company {:?}.",
-        company.account.company_name
-    );
-    println!(
-        "Main number {} reaches the auto-attendant (extension {}).",
-        company.account.main_number, company.ivr_extension_number
-    );
-    println!("SIP accounts (shown only now):");
-    for user in &company.users {
-        println!(
-            "  extension {}  {:<14} username {}  password {}  direct {}",
-            user.extension_number,
-            user.name,
-            user.sip_username,
-            user.sip_password,
-            user.direct_number
-        );
-    }
 }

@@ -5,7 +5,7 @@
 
 use std::net::{TcpListener, UdpSocket};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, Command, ExitStatus};
 use std::time::{Duration, Instant};
 
 /// A running server and what a test needs to reach it.
@@ -43,12 +43,17 @@ impl Server {
         let sip_port = free_port();
         let http_port = free_port();
         let log = std::fs::File::create(data_dir.join("server.log")).expect("log file");
+        let out = std::fs::File::options()
+            .create(true)
+            .append(true)
+            .open(data_dir.join("stdout.log"))
+            .expect("stdout file");
         let child = Command::new(env!("CARGO_BIN_EXE_switchboard"))
             .arg("serve")
             .arg("--data-dir")
             .arg(data_dir)
             .envs(server_env(sip_port, http_port))
-            .stdout(Stdio::null())
+            .stdout(out)
             .stderr(log)
             .spawn()
             .expect("start switchboard");
@@ -81,6 +86,23 @@ impl Server {
         std::fs::read_to_string(self.data_dir.join("server.log")).unwrap_or_default()
     }
 
+    /// What the server printed on standard output (the demo credentials).
+    pub fn stdout(&self) -> String {
+        std::fs::read_to_string(self.data_dir.join("stdout.log")).unwrap_or_default()
+    }
+
+    /// The value printed after `label` on the first line containing it.
+    pub fn printed(&self, label: &str) -> String {
+        let out = self.stdout();
+        let line = out.lines().find(|l| l.contains(label));
+        let line = line.unwrap_or_else(|| panic!("{label:?} not printed; stdout:\n{out}"));
+        let rest = &line[line.find(label).unwrap() + label.len()..];
+        rest.split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
     pub fn api(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.http_port)
     }
@@ -107,16 +129,31 @@ impl Drop for Server {
 
 fn server_env(sip_port: u16, http_port: u16) -> Vec<(String, String)> {
     vec![
-        ("SWITCHBOARD_SIP__UDP".into(), format!("[\"127.0.0.1:{sip_port}\"]")),
-        ("SWITCHBOARD_SIP__TCP".into(), format!("[\"127.0.0.1:{sip_port}\"]")),
-        ("SWITCHBOARD_API__LISTEN".into(), format!("127.0.0.1:{http_port}")),
+        (
+            "SWITCHBOARD_SIP__UDP_LISTEN".into(),
+            format!("[\"127.0.0.1:{sip_port}\"]"),
+        ),
+        (
+            "SWITCHBOARD_SIP__TCP_LISTEN".into(),
+            format!("[\"127.0.0.1:{sip_port}\"]"),
+        ),
+        (
+            "SWITCHBOARD_API__LISTEN".into(),
+            format!("127.0.0.1:{http_port}"),
+        ),
         ("RUST_LOG".into(), "info".into()),
     ]
 }
 
 fn signal(pid: u32, name: &str) {
-    let status = Command::new("kill").arg(format!("-{name}")).arg(pid.to_string()).status();
-    assert!(status.map(|s| s.success()).unwrap_or(false), "kill -{name} {pid} failed");
+    let status = Command::new("kill")
+        .arg(format!("-{name}"))
+        .arg(pid.to_string())
+        .status();
+    assert!(
+        status.map(|s| s.success()).unwrap_or(false),
+        "kill -{name} {pid} failed"
+    );
 }
 
 fn wait_with_timeout(child: &mut Child, limit: Duration) -> ExitStatus {
@@ -125,7 +162,10 @@ fn wait_with_timeout(child: &mut Child, limit: Duration) -> ExitStatus {
         if let Some(status) = child.try_wait().expect("wait for switchboard") {
             return status;
         }
-        assert!(Instant::now() < deadline, "switchboard did not exit within {limit:?}");
+        assert!(
+            Instant::now() < deadline,
+            "switchboard did not exit within {limit:?}"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }

@@ -1,0 +1,89 @@
+//! `switchboard serve`: opens the store, starts SIP, media and the REST API,
+//! and stops them in order when the operator asks.
+
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use switchboard_sip::SipServer;
+use switchboard_store::{BlobStore, LocalBlobStore, Store};
+use tokio::sync::watch;
+
+use crate::config::Config;
+use crate::{api_backend, demo, shutdown, sip_backend};
+
+/// Runs until SIGTERM or SIGINT, then shuts down gracefully.
+pub async fn serve(mut config: Config) -> Result<()> {
+    derive_public_base_url(&mut config);
+    let store = open_store(&config).await?;
+    let blobs: Arc<dyn BlobStore> =
+        Arc::new(LocalBlobStore::new(config.store.effective_blob_dir()));
+    let api_state = api_backend::api_state(config.api.clone(), store.clone(), blobs.clone())
+        .context("cannot prepare the REST API")?;
+
+    if config.demo.create_on_empty && store.default_account().await.is_err() {
+        let company = demo::create(&store, &config.demo).await?;
+        let access = demo::grant_api_access(&store, &api_state, &company).await?;
+        demo::print(&company, &access);
+    }
+
+    let (credentials, locations) = sip_backend::backends(&store);
+    let sip = SipServer::start(config.sip.clone(), credentials, locations)
+        .await
+        .context("cannot start SIP")?;
+    for (transport, addr) in sip.local_addrs() {
+        tracing::info!(%transport, %addr, "SIP listening");
+    }
+
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let api = tokio::spawn(run_api(config.clone(), api_state, stop_rx));
+    tracing::info!(
+        data_dir = %config.store.data_dir.display(),
+        api = %config.api.listen,
+        "switchboard started"
+    );
+
+    shutdown::signalled().await;
+    let _ = stop_tx.send(true);
+    sip.shutdown().await;
+    api.await.context("the API task failed")??;
+    tracing::info!("switchboard stopped");
+    Ok(())
+}
+
+pub async fn open_store(config: &Config) -> Result<Store> {
+    Store::open(&config.store).await.with_context(|| {
+        format!(
+            "cannot open the store in {}",
+            config.store.data_dir.display()
+        )
+    })
+}
+
+async fn run_api(
+    config: Config,
+    state: switchboard_api::AppState,
+    mut stop: watch::Receiver<bool>,
+) -> Result<()> {
+    let stopped = async move {
+        let _ = stop.wait_for(|stop| *stop).await;
+    };
+    switchboard_api::serve(&config.api, state, stopped)
+        .await
+        .with_context(|| format!("cannot serve the REST API on {}", config.api.listen))
+}
+
+/// `uri` fields in API responses are absolute; when the operator moved the
+/// listen address but left the base URL at its default, follow the address.
+fn derive_public_base_url(config: &mut Config) {
+    let defaults = switchboard_api::ApiConfig::default();
+    if config.api.public_base_url == defaults.public_base_url
+        && config.api.listen != defaults.listen
+    {
+        let scheme = if config.api.tls_cert.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        config.api.public_base_url = format!("{scheme}://{}", config.api.listen);
+    }
+}
