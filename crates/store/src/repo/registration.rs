@@ -2,7 +2,7 @@
 //! not make every phone unreachable until it re-registers.
 
 use jiff::Timestamp;
-use sqlx::any::AnyRow;
+use sqlx::any::{AnyArguments, AnyRow};
 use switchboard_phone::model::ExtensionId;
 use tracing::debug;
 
@@ -39,30 +39,21 @@ pub struct SipRegistration {
 impl Store {
     /// Adds or refreshes a binding, keyed by (aor, contact).
     pub async fn upsert_registration(&self, reg: &SipRegistration) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO sip_registrations (aor, contact_uri, source_address, transport, \
-             expires_at, call_id, cseq, q_milli, instance, extension_id, user_agent) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
-             ON CONFLICT (aor, contact_uri) DO UPDATE SET \
-             source_address = excluded.source_address, transport = excluded.transport, \
-             expires_at = excluded.expires_at, call_id = excluded.call_id, \
-             cseq = excluded.cseq, q_milli = excluded.q_milli, instance = excluded.instance, \
-             extension_id = excluded.extension_id, user_agent = excluded.user_agent",
-        )
-        .bind(reg.aor.clone())
-        .bind(reg.contact_uri.clone())
-        .bind(reg.source_address.clone())
-        .bind(reg.transport.clone())
-        .bind(millis(reg.expires_at))
-        .bind(reg.call_id.clone())
-        .bind(i64::from(reg.cseq))
-        .bind(reg.q.map(q_to_milli))
-        .bind(reg.instance.clone())
-        .bind(reg.extension_id)
-        .bind(reg.user_agent.clone())
-        .execute(&self.pool)
-        .await?;
+        upsert_query(reg).execute(&self.pool).await?;
         debug!(aor = %reg.aor, contact = %reg.contact_uri, "registration stored");
+        Ok(())
+    }
+
+    /// Adds or refreshes several bindings in one transaction: the registrar
+    /// commits the REGISTERs that arrive together as a group, so a burst
+    /// costs one commit instead of one per phone.
+    pub async fn upsert_registrations(&self, regs: &[SipRegistration]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        for reg in regs {
+            upsert_query(reg).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        debug!(count = regs.len(), "registrations stored");
         Ok(())
     }
 
@@ -127,4 +118,28 @@ fn registration_from_row(row: &AnyRow) -> Result<SipRegistration> {
         extension_id: row.opt_int("extension_id", WHAT)?,
         user_agent: row.opt_text("user_agent", WHAT)?,
     })
+}
+
+fn upsert_query(reg: &SipRegistration) -> sqlx::query::Query<'static, sqlx::Any, AnyArguments> {
+    sqlx::query(
+        "INSERT INTO sip_registrations (aor, contact_uri, source_address, transport, \
+         expires_at, call_id, cseq, q_milli, instance, extension_id, user_agent) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+         ON CONFLICT (aor, contact_uri) DO UPDATE SET \
+         source_address = excluded.source_address, transport = excluded.transport, \
+         expires_at = excluded.expires_at, call_id = excluded.call_id, \
+         cseq = excluded.cseq, q_milli = excluded.q_milli, instance = excluded.instance, \
+         extension_id = excluded.extension_id, user_agent = excluded.user_agent",
+    )
+    .bind(reg.aor.clone())
+    .bind(reg.contact_uri.clone())
+    .bind(reg.source_address.clone())
+    .bind(reg.transport.clone())
+    .bind(millis(reg.expires_at))
+    .bind(reg.call_id.clone())
+    .bind(i64::from(reg.cseq))
+    .bind(reg.q.map(q_to_milli))
+    .bind(reg.instance.clone())
+    .bind(reg.extension_id)
+    .bind(reg.user_agent.clone())
 }
