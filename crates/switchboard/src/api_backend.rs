@@ -1338,14 +1338,15 @@ mod tests {
     async fn only_the_operator_extension_is_an_administrator() {
         let f = Fixture::new().await;
         let alice = f.extension_id("101").await;
-        assert!(!f.backend.is_admin(f.account, alice).await.unwrap());
+        let bob = f.extension_id("102").await;
+        assert!(f.backend.is_admin(f.account, alice).await.unwrap(), "the demo operator");
+        assert!(!f.backend.is_admin(f.account, bob).await.unwrap());
 
         let mut account = f.store().get_account(f.account).await.unwrap();
-        account.operator = Some(switchboard_phone::model::ExtensionRef::new(alice));
+        account.operator = Some(switchboard_phone::model::ExtensionRef::new(bob));
         f.store().update_account(&account).await.unwrap();
-        assert!(f.backend.is_admin(f.account, alice).await.unwrap());
-        let bob = f.extension_id("102").await;
-        assert!(!f.backend.is_admin(f.account, bob).await.unwrap());
+        assert!(f.backend.is_admin(f.account, bob).await.unwrap());
+        assert!(!f.backend.is_admin(f.account, alice).await.unwrap());
     }
 
     #[tokio::test]

@@ -7,14 +7,16 @@ use anyhow::{Context, Result};
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
+use switchboard_phone::model::{SipTransport, Trunk};
 
 /// Everything Switchboard can be told, with a default for every key.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub general: GeneralConfig,
     pub sip: switchboard_sip::SipConfig,
     pub media: switchboard_media::MediaConfig,
+    pub call: switchboard_call::config::CallConfig,
     pub api: switchboard_api::ApiConfig,
     pub store: switchboard_store::StoreConfig,
     pub demo: crate::demo::DemoConfig,
@@ -47,7 +49,54 @@ impl Default for GeneralConfig {
     }
 }
 
+impl Default for Config {
+    /// The embedded defaults, with one trunk: a test carrier on
+    /// 127.0.0.1:5080 that `scripts/demo-call` (or SIPp) plays.
+    fn default() -> Self {
+        let mut call = switchboard_call::CallConfig::default();
+        call.trunks.push(demo_trunk());
+        Self {
+            general: GeneralConfig::default(),
+            sip: Default::default(),
+            media: Default::default(),
+            call,
+            api: Default::default(),
+            store: Default::default(),
+            demo: Default::default(),
+        }
+    }
+}
+
+fn demo_trunk() -> Trunk {
+    Trunk {
+        id: "demo".to_owned(),
+        name: "Demo carrier on loopback".to_owned(),
+        host: "127.0.0.1".to_owned(),
+        port: 5080,
+        transport: SipTransport::UDP,
+        credentials: None,
+        register: false,
+        allowed_destinations: Default::default(),
+    }
+}
+
 impl Config {
+    /// Fills in what depends on the data directory: the call-control work
+    /// directory and a JWT signing secret that survives restarts (so JWT
+    /// credentials printed at the first start keep working).
+    pub fn settle(&mut self) -> Result<()> {
+        let data_dir = self.store.data_dir.clone();
+        std::fs::create_dir_all(&data_dir)
+            .with_context(|| format!("cannot create {}", data_dir.display()))?;
+        if self.call.work_dir == switchboard_call::CallConfig::default().work_dir {
+            self.call.work_dir = data_dir.join("work");
+        }
+        if self.api.tokens.jwt_hs256_secret.is_empty() {
+            self.api.tokens.jwt_hs256_secret = stored_secret(&data_dir.join("jwt-hs256.secret"))?;
+        }
+        Ok(())
+    }
+
     /// Defaults, then the file (when given), then the environment, then the
     /// command line's data directory.
     pub fn load(file: Option<&Path>, data_dir: Option<&Path>) -> Result<Self> {
@@ -73,9 +122,38 @@ impl Config {
         Ok(config)
     }
 
+    /// The digest realm phones authenticate against.
+    pub fn sip_realm(&self) -> &str {
+        if self.sip.realm.is_empty() {
+            &self.sip.domain
+        } else {
+            &self.sip.realm
+        }
+    }
+
     pub fn to_toml(&self) -> Result<String> {
         Ok(toml::to_string_pretty(self)?)
     }
+}
+
+/// Reads the secret kept in `path`, creating it (owner-only) on first use.
+fn stored_secret(path: &Path) -> Result<String> {
+    if let Ok(secret) = std::fs::read_to_string(path) {
+        return Ok(secret.trim().to_owned());
+    }
+    let secret: String = {
+        use rand::Rng;
+        let bytes: [u8; 32] = rand::rng().random();
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    };
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    std::io::Write::write_all(&mut file, secret.as_bytes())?;
+    Ok(secret)
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use switchboard_phone::model::{
     Account, AnsweringRule, BusinessHours, CompanyAnsweringRule, Device, Extension, ExtensionId,
-    ForwardingNumber, IvrMenu, PhoneNumber,
+    ExtensionRef, ForwardingNumber, IvrMenu, PhoneNumber,
 };
 use switchboard_store::Store;
 
@@ -100,6 +100,15 @@ pub async fn create(store: &Store, config: &DemoConfig) -> Result<DemoCompany> {
         users.push(user);
         extension_ids.push(id);
     }
+
+    // The first user is the operator, which also makes her the company's
+    // administrator for the API (company call log, company rules).
+    let mut account = account;
+    account.operator = Some(ExtensionRef {
+        id: extension_ids[0],
+        ..Default::default()
+    });
+    let account = store.update_account(&account).await?;
 
     let menu = ivr_menu(config, &extension_ids)?;
     let menu = store.create_ivr_menu(account.id, &menu).await?;

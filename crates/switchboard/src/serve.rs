@@ -2,9 +2,12 @@
 //! and stops them in order when the operator asks.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
-use switchboard_sip::SipServer;
+use switchboard_call::CallControl;
+use switchboard_media::MediaEngine;
+use switchboard_sip::{SipServer, SipServerHandle};
 use switchboard_store::{BlobStore, LocalBlobStore, Store};
 use tokio::sync::watch;
 
@@ -14,6 +17,7 @@ use crate::{api_backend, demo, shutdown, sip_backend};
 /// Runs until SIGTERM or SIGINT, then shuts down gracefully.
 pub async fn serve(mut config: Config) -> Result<()> {
     derive_public_base_url(&mut config);
+    config.settle()?;
     let store = open_store(&config).await?;
     let blobs: Arc<dyn BlobStore> =
         Arc::new(LocalBlobStore::new(config.store.effective_blob_dir()));
@@ -27,12 +31,25 @@ pub async fn serve(mut config: Config) -> Result<()> {
     }
 
     let (credentials, locations) = sip_backend::backends(&store);
-    let sip = SipServer::start(config.sip.clone(), credentials, locations)
+    let sip = SipServer::start(config.sip.clone(), credentials.clone(), locations)
         .await
         .context("cannot start SIP")?;
     for (transport, addr) in sip.local_addrs() {
         tracing::info!(%transport, %addr, "SIP listening");
     }
+    let sip = Arc::new(sip);
+
+    let media = MediaEngine::new(config.media.clone()).context("cannot start media")?;
+    let incoming = sip.take_incoming(INCOMING_QUEUE);
+    let calls = CallControl::new(
+        config.call.clone(),
+        sip.clone(),
+        store.clone(),
+        blobs,
+        media,
+    )
+    .with_device_auth(credentials, config.sip_realm())
+    .start(incoming);
 
     let (stop_tx, stop_rx) = watch::channel(false);
     let api = tokio::spawn(run_api(config.clone(), api_state, stop_rx));
@@ -44,10 +61,31 @@ pub async fn serve(mut config: Config) -> Result<()> {
 
     shutdown::signalled().await;
     let _ = stop_tx.send(true);
-    sip.shutdown().await;
+    calls.shutdown(CALL_SHUTDOWN_GRACE).await;
+    stop_sip(sip).await;
     api.await.context("the API task failed")??;
     tracing::info!("switchboard stopped");
     Ok(())
+}
+
+/// Requests waiting for call control before new ones are answered 500.
+const INCOMING_QUEUE: usize = 256;
+
+/// How long calls get to end (each is hung up and logged) on shutdown.
+const CALL_SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// The SIP server stops once call control has let go of it; transactions
+/// finishing in the background may hold it a little longer, and the process
+/// exit closes the sockets if they do.
+async fn stop_sip(mut sip: Arc<SipServerHandle>) {
+    for _ in 0..20 {
+        match Arc::try_unwrap(sip) {
+            Ok(handle) => return handle.shutdown().await,
+            Err(shared) => sip = shared,
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tracing::warn!("SIP transactions still open at exit");
 }
 
 pub async fn open_store(config: &Config) -> Result<Store> {

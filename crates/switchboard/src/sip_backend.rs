@@ -1,8 +1,9 @@
 //! The registrar's view of the store: device credentials by SIP
 //! authorization id, and registrations persisted so they survive a restart.
 
-use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use jiff::Timestamp;
 use switchboard_sip::digest::Secret;
@@ -11,31 +12,145 @@ use switchboard_sip::{
     Binding, CredentialSource, LocationStore, Target, Transport, UserCredential,
 };
 use switchboard_store::{SipRegistration, Store};
+use tokio::sync::{mpsc, oneshot};
 
 /// Device credentials, looked up by the digest username (authorization id).
+/// Answers are remembered for [`CREDENTIAL_TTL`]: a phone re-registering and
+/// a scanner guessing passwords ask for the same few rows thousands of times
+/// a second, and each database read costs a thread hop.
 pub struct StoreCredentials {
     store: Store,
+    cache: Mutex<HashMap<String, (Instant, Option<UserCredential>)>>,
 }
 
-/// SIP bindings kept in the `sip_registrations` table.
+/// How long a looked-up credential is reused; a password changed through the
+/// API takes effect for SIP within this time.
+const CREDENTIAL_TTL: Duration = Duration::from_secs(5);
+
+/// The cache is cleared rather than grown past this many usernames.
+const CREDENTIAL_CACHE_LIMIT: usize = 10_000;
+
+impl StoreCredentials {
+    fn cached(&self, username: &str) -> Option<Option<UserCredential>> {
+        let cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        let (at, credential) = cache.get(username)?;
+        (at.elapsed() < CREDENTIAL_TTL).then(|| credential.clone())
+    }
+
+    fn remember(&self, username: &str, credential: &Option<UserCredential>) {
+        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.len() >= CREDENTIAL_CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(username.to_owned(), (Instant::now(), credential.clone()));
+    }
+
+    async fn fetch(&self, username: &str) -> Result<Option<UserCredential>, SipStoreError> {
+        let device = self.store.get_device_by_authorization_id(username).await;
+        let Some(device) = device.map_err(sip_error)? else {
+            return Ok(None);
+        };
+        let Some(extension) = device.extension else {
+            return Ok(None);
+        };
+        Ok(Some(UserCredential {
+            secret: Secret::Password(device.sip_info.password),
+            extension_id: extension.id.to_string(),
+            aor_user: device.sip_info.username,
+        }))
+    }
+}
+
+/// SIP bindings kept in the `sip_registrations` table. Writes go through
+/// one writer task that commits whatever has queued up as one transaction
+/// (group commit); each caller still waits until its own change is stored.
 pub struct StoreLocations {
     store: Store,
+    writes: mpsc::Sender<Write>,
 }
 
+enum Change {
+    Upsert(SipRegistration),
+    Remove { aor: String, contact: String },
+}
+
+struct Write {
+    change: Change,
+    done: oneshot::Sender<Result<(), String>>,
+}
+
+/// Most changes committed in one transaction.
+const MAX_GROUP: usize = 512;
+
+/// Must be called inside the tokio runtime: it spawns the writer task.
 pub fn backends(store: &Store) -> (Arc<StoreCredentials>, Arc<StoreLocations>) {
-    (
-        Arc::new(StoreCredentials {
-            store: store.clone(),
-        }),
-        Arc::new(StoreLocations {
-            store: store.clone(),
-        }),
-    )
+    let (writes, queue) = mpsc::channel(4 * MAX_GROUP);
+    tokio::spawn(write_changes(store.clone(), queue));
+    let credentials = StoreCredentials {
+        store: store.clone(),
+        cache: Mutex::default(),
+    };
+    let locations = StoreLocations {
+        store: store.clone(),
+        writes,
+    };
+    (Arc::new(credentials), Arc::new(locations))
 }
 
 fn sip_error(error: switchboard_store::StoreError) -> SipStoreError {
     // The registrar logs this; the peer only ever sees a 500.
     SipStoreError(error.to_string())
+}
+
+/// Applies changes in arrival order: runs of upserts are committed together,
+/// and a removal first commits the run before it so the order is kept.
+async fn write_changes(store: Store, mut queue: mpsc::Receiver<Write>) {
+    let mut group = Vec::with_capacity(MAX_GROUP);
+    while queue.recv_many(&mut group, MAX_GROUP).await > 0 {
+        let mut upserts: Vec<Write> = Vec::new();
+        for write in group.drain(..) {
+            if let Change::Remove { aor, contact } = &write.change {
+                commit_upserts(&store, std::mem::take(&mut upserts)).await;
+                let result = store.remove_registration(aor, contact).await;
+                let _ = write.done.send(result.map_err(|e| e.to_string()));
+            } else {
+                upserts.push(write);
+            }
+        }
+        commit_upserts(&store, upserts).await;
+    }
+}
+
+async fn commit_upserts(store: &Store, writes: Vec<Write>) {
+    if writes.is_empty() {
+        return;
+    }
+    let rows: Vec<SipRegistration> = writes
+        .iter()
+        .filter_map(|write| match &write.change {
+            Change::Upsert(row) => Some(row.clone()),
+            Change::Remove { .. } => None,
+        })
+        .collect();
+    let result = store
+        .upsert_registrations(&rows)
+        .await
+        .map_err(|e| e.to_string());
+    for write in writes {
+        let _ = write.done.send(result.clone());
+    }
+}
+
+impl StoreLocations {
+    async fn write(&self, change: Change) -> Result<(), SipStoreError> {
+        let (done, result) = oneshot::channel();
+        let stopped = || SipStoreError("the registration writer has stopped".into());
+        self.writes
+            .send(Write { change, done })
+            .await
+            .map_err(|_| stopped())?;
+        result.await.map_err(|_| stopped())?.map_err(SipStoreError)
+    }
 }
 
 impl CredentialSource for StoreCredentials {
@@ -44,18 +159,12 @@ impl CredentialSource for StoreCredentials {
         username: &'a str,
     ) -> BoxFuture<'a, Result<Option<UserCredential>, SipStoreError>> {
         Box::pin(async move {
-            let device = self.store.get_device_by_authorization_id(username).await;
-            let Some(device) = device.map_err(sip_error)? else {
-                return Ok(None);
-            };
-            let Some(extension) = device.extension else {
-                return Ok(None);
-            };
-            Ok(Some(UserCredential {
-                secret: Secret::Password(device.sip_info.password),
-                extension_id: extension.id.to_string(),
-                aor_user: device.sip_info.username,
-            }))
+            if let Some(credential) = self.cached(username) {
+                return Ok(credential);
+            }
+            let credential = self.fetch(username).await?;
+            self.remember(username, &credential);
+            Ok(credential)
         })
     }
 }
@@ -64,22 +173,13 @@ impl LocationStore for StoreLocations {
     fn load_all(&self) -> BoxFuture<'_, Result<Vec<Binding>, SipStoreError>> {
         Box::pin(async move {
             let rows = self.store.load_registrations(Timestamp::now()).await;
-            Ok(rows
-                .map_err(sip_error)?
-                .into_iter()
-                .filter_map(binding_from_row)
-                .collect())
+            let rows = rows.map_err(sip_error)?;
+            Ok(rows.into_iter().filter_map(binding_from_row).collect())
         })
     }
 
     fn upsert(&self, binding: Binding) -> BoxFuture<'_, Result<(), SipStoreError>> {
-        Box::pin(async move {
-            let row = row_from_binding(&binding);
-            self.store
-                .upsert_registration(&row)
-                .await
-                .map_err(sip_error)
-        })
+        Box::pin(self.write(Change::Upsert(row_from_binding(&binding))))
     }
 
     fn remove<'a>(
@@ -87,12 +187,11 @@ impl LocationStore for StoreLocations {
         aor: &'a str,
         contact: &'a str,
     ) -> BoxFuture<'a, Result<(), SipStoreError>> {
-        Box::pin(async move {
-            self.store
-                .remove_registration(aor, contact)
-                .await
-                .map_err(sip_error)
-        })
+        let change = Change::Remove {
+            aor: aor.to_owned(),
+            contact: contact.to_owned(),
+        };
+        Box::pin(self.write(change))
     }
 }
 
