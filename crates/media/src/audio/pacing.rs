@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use tokio::time::{Interval, MissedTickBehavior, interval};
+use tokio::time::{Instant, Interval, MissedTickBehavior, interval, interval_at};
 
 /// Splits PCM into packet frames, padding the last one with silence.
 pub fn frames(pcm: &[i16], samples_per_packet: usize) -> impl Iterator<Item = Vec<i16>> + '_ {
@@ -26,6 +26,18 @@ impl Pacer {
     /// A pacer whose first tick is immediate.
     pub fn new(ptime_ms: u32) -> Self {
         let mut ticks = interval(Duration::from_millis(u64::from(ptime_ms.max(1))));
+        ticks.set_missed_tick_behavior(MissedTickBehavior::Burst);
+        Self { ticks }
+    }
+
+    /// A pacer that keeps the packet time after the last packet sent: when
+    /// one prompt follows another, the first packet of the second waits its
+    /// turn instead of leaving right behind the last packet of the first.
+    pub fn following(last_sent: Option<Instant>, ptime_ms: u32) -> Self {
+        let period = Duration::from_millis(u64::from(ptime_ms.max(1)));
+        let now = Instant::now();
+        let start = last_sent.map(|last| last + period).filter(|at| *at > now);
+        let mut ticks = interval_at(start.unwrap_or(now), period);
         ticks.set_missed_tick_behavior(MissedTickBehavior::Burst);
         Self { ticks }
     }

@@ -55,11 +55,11 @@ impl ReceiverStats {
             }
             self.max_seq = sequence;
         } else if delta <= u16::MAX - MAX_MISORDER {
-            // A large jump: the sender restarted; count from here.
+            // A large jump: the sender restarted; count from here, received
+            // included, or the expected count falls below it and loss goes
+            // negative (RFC 3550 A.1 re-initialises both).
             let ssrc = self.ssrc.unwrap_or_default();
-            let received = self.received;
             self.restart(ssrc, sequence);
-            self.received = received;
         }
         // Otherwise a duplicate or late packet: counted, the maximum stays.
         true

@@ -226,7 +226,7 @@ impl MediaSession {
         let codec = negotiated.codec;
         let step = codec.timestamp_step(negotiated.ptime_ms);
         resume_talkspurt(out, step, codec.rtp_clock_rate());
-        let mut pacer = Pacer::new(negotiated.ptime_ms);
+        let mut pacer = Pacer::following(out.last_sent, negotiated.ptime_ms);
         let mut encoder = codec.encoder();
         for frame in frames(pcm, codec.samples_per_packet(negotiated.ptime_ms)) {
             pacer.tick().await;
@@ -250,7 +250,7 @@ impl MediaSession {
         let step = negotiated.codec.timestamp_step(negotiated.ptime_ms);
         resume_talkspurt(out, step, clock);
         let start = out.stream.timestamp;
-        let mut pacer = Pacer::new(negotiated.ptime_ms);
+        let mut pacer = Pacer::following(out.last_sent, negotiated.ptime_ms);
         let payloads = key_press_payloads(key, KEY_MS, negotiated.ptime_ms, clock);
         let updates = payloads.iter().filter(|(_, p)| p[1] & 0x80 == 0).count() as u32;
         for (marker, payload) in payloads {
