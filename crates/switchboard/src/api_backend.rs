@@ -1339,7 +1339,10 @@ mod tests {
         let f = Fixture::new().await;
         let alice = f.extension_id("101").await;
         let bob = f.extension_id("102").await;
-        assert!(f.backend.is_admin(f.account, alice).await.unwrap(), "the demo operator");
+        assert!(
+            f.backend.is_admin(f.account, alice).await.unwrap(),
+            "the demo operator"
+        );
         assert!(!f.backend.is_admin(f.account, bob).await.unwrap());
 
         let mut account = f.store().get_account(f.account).await.unwrap();

@@ -164,19 +164,24 @@ pub async fn grant_api_access(
     })
 }
 
-/// Printed once: the passwords and secrets are not shown again.
-pub fn print(company: &DemoCompany, access: &ApiAccess) {
-    println!(
+/// What the operator is shown at the first start: passwords and secrets.
+pub fn summary(company: &DemoCompany, access: &ApiAccess) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
         "Created the demo company {:?}.",
         company.account.company_name
     );
-    println!(
+    let _ = writeln!(
+        out,
         "Main number {} reaches the auto-attendant (extension {}).",
         company.account.main_number, company.ivr_extension_number
     );
-    println!("\nSIP accounts (shown only now):");
+    let _ = writeln!(out, "\nSIP accounts:");
     for user in &company.users {
-        println!(
+        let _ = writeln!(
+            out,
             "  extension {}  {:<13} username {}  password {}  direct number {}",
             user.extension_number,
             user.name,
@@ -185,15 +190,40 @@ pub fn print(company: &DemoCompany, access: &ApiAccess) {
             user.direct_number
         );
     }
-    println!("\nREST API (RingCentral-compatible):");
-    println!("  client id      {}", access.client_id);
+    let _ = writeln!(out, "\nREST API (RingCentral-compatible):");
+    let _ = writeln!(out, "  client id      {}", access.client_id);
     if let Some(secret) = &access.client_secret {
-        println!("  client secret  {secret}");
+        let _ = writeln!(out, "  client secret  {secret}");
     }
     for (number, password, jwt) in &access.users {
-        println!("  extension {number}  password {password}");
-        println!("    JWT {jwt}");
+        let _ = writeln!(out, "  extension {number}  password {password}");
+        let _ = writeln!(out, "    JWT {jwt}");
     }
+    out
+}
+
+/// Prints the summary and keeps a copy, readable by the owner only, as
+/// `demo-credentials.txt` in the data directory (scripts/demo-call reads it).
+pub fn announce(
+    data_dir: &std::path::Path,
+    company: &DemoCompany,
+    access: &ApiAccess,
+) -> Result<()> {
+    let text = summary(company, access);
+    print!("{text}");
+    let path = data_dir.join("demo-credentials.txt");
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(&path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    std::io::Write::write_all(&mut file, text.as_bytes())?;
+    println!(
+        "\nThese credentials are not printed again; a copy is in {}",
+        path.display()
+    );
+    Ok(())
 }
 
 fn account(config: &DemoConfig) -> Result<Account> {
@@ -284,10 +314,10 @@ fn user_rules(mobile: &ForwardingNumber) -> Result<Vec<AnsweringRule>> {
         "callHandlingAction": "ForwardCalls",
         "forwarding": {
             "notifyMySoftPhones": true,
-            "softPhonesRingCount": 3,
+            "softPhonesRingCount": 2,
             "ringingMode": "Sequentially",
             "rules": [{
-                "index": 1, "ringCount": 3, "enabled": true,
+                "index": 1, "ringCount": 2, "enabled": true,
                 "forwardingNumbers": [{
                     "id": mobile.id, "phoneNumber": mobile.phone_number,
                     "label": "Mobile", "type": "Mobile",

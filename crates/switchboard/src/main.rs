@@ -94,7 +94,7 @@ async fn init(mut config: Config, with_demo: bool) -> Result<()> {
         let api_state = api_backend::api_state(config.api.clone(), store.clone(), blobs)?;
         let company = demo::create(&store, &config.demo).await?;
         let access = demo::grant_api_access(&store, &api_state, &company).await?;
-        demo::print(&company, &access);
+        demo::announce(&config.store.data_dir, &company, &access)?;
     }
     Ok(())
 }

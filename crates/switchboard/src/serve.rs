@@ -27,7 +27,7 @@ pub async fn serve(mut config: Config) -> Result<()> {
     if config.demo.create_on_empty && store.default_account().await.is_err() {
         let company = demo::create(&store, &config.demo).await?;
         let access = demo::grant_api_access(&store, &api_state, &company).await?;
-        demo::print(&company, &access);
+        demo::announce(&config.store.data_dir, &company, &access)?;
     }
 
     let (credentials, locations) = sip_backend::backends(&store);

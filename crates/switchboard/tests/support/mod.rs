@@ -40,8 +40,11 @@ impl Server {
 
     /// Starts `switchboard serve` on an existing data directory (for restarts).
     pub fn start_in(data_dir: &Path) -> Server {
-        let sip_port = free_port();
-        let http_port = free_port();
+        Server::start_on(data_dir, free_port(), free_port())
+    }
+
+    /// Starts `switchboard serve` on the given ports.
+    pub fn start_on(data_dir: &Path, sip_port: u16, http_port: u16) -> Server {
         let log = std::fs::File::create(data_dir.join("server.log")).expect("log file");
         let out = std::fs::File::options()
             .create(true)
