@@ -168,6 +168,17 @@ mod tests {
     }
 
     #[test]
+    fn the_documented_defaults_are_the_real_ones() {
+        let doc = include_str!("../../../docs/configuration.md");
+        let block = doc.split("```toml\n").nth(1).and_then(|rest| rest.split("```").next());
+        let documented = block.expect("a toml block in docs/configuration.md");
+        let mut config = Config::default();
+        config.call.work_dir = "/tmp/switchboard-call".into();
+
+        assert_eq!(documented, config.to_toml().unwrap());
+    }
+
+    #[test]
     fn an_unknown_key_is_an_error_that_names_it() {
         let err = toml::from_str::<Config>("[general]\nlog_levle = \"debug\"\n").unwrap_err();
         assert!(err.to_string().contains("log_levle"), "{err}");
