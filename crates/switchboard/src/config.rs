@@ -170,7 +170,10 @@ mod tests {
     #[test]
     fn the_documented_defaults_are_the_real_ones() {
         let doc = include_str!("../../../docs/configuration.md");
-        let block = doc.split("```toml\n").nth(1).and_then(|rest| rest.split("```").next());
+        let block = doc
+            .split("```toml\n")
+            .nth(1)
+            .and_then(|rest| rest.split("```").next());
         let documented = block.expect("a toml block in docs/configuration.md");
         let mut config = Config::default();
         config.call.work_dir = "/tmp/switchboard-call".into();
