@@ -1,8 +1,10 @@
-//! What the API needs from persistence, as two traits.
+//! What the API needs from persistence and from the running phone system,
+//! as four traits.
 //!
 //! Each method maps onto one `switchboard-store` method (named beside it),
-//! so the binary implements [`AuthBackend`] and [`Directory`] over the store
-//! in a few lines; [`crate::memory::MemoryBackend`] implements both for
+//! so the binary implements [`AuthBackend`], [`Directory`] and [`Blobs`]
+//! over the store in a few lines, and [`ActiveCallLog`] over call control's
+//! registry; [`crate::memory::MemoryBackend`] implements all four for
 //! tests. Secrets never cross this boundary in clear: tokens, codes, JWTs
 //! and client secrets travel as [`SecretHash`]es, and passwords are checked
 //! by the backend. Account data uses the `switchboard-phone` model types.
@@ -11,8 +13,9 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use switchboard_phone::model::{
     Account, AccountId, AnsweringRule, Availability, BusinessHours, CallLogRecord, CallType,
-    Direction, Extension, ExtensionId, ExtensionStatus, ExtensionType, ForwardingNumber, Message,
-    MessageId, MessageType, PhoneNumber, Presence, ReadStatus, UsageType,
+    CompanyAnsweringRule, Device, Direction, Extension, ExtensionId, ExtensionStatus,
+    ExtensionType, ForwardingNumber, IvrMenu, IvrPrompt, Message, MessageId, MessageType,
+    PhoneNumber, Presence, ReadStatus, UsageType,
 };
 
 use crate::paging::PageRequest;
@@ -27,6 +30,11 @@ impl BackendError {
     /// Wraps any error as a backend failure.
     pub fn new(e: impl std::error::Error + Send + Sync + 'static) -> Self {
         Self(Box::new(e))
+    }
+
+    /// A backend that does not implement `operation` yet.
+    pub fn unsupported(operation: &'static str) -> Self {
+        Self(format!("{operation} is not supported by this backend").into())
     }
 }
 
@@ -403,4 +411,233 @@ pub trait Directory: Send + Sync + 'static {
         &self,
         extension_id: ExtensionId,
     ) -> BackendResult<Vec<PhoneNumber>>;
+
+    /// Adds a rule to an extension; built-in types take their fixed ids,
+    /// custom rules get a new numeric id (store: `create_answering_rule`).
+    async fn create_answering_rule(
+        &self,
+        extension_id: ExtensionId,
+        rule: &AnsweringRule,
+    ) -> BackendResult<AnsweringRule>;
+
+    /// Replaces the rule with `rule.id`; `None` if there is none (store:
+    /// `update_answering_rule`).
+    async fn update_answering_rule(
+        &self,
+        extension_id: ExtensionId,
+        rule: &AnsweringRule,
+    ) -> BackendResult<Option<AnsweringRule>>;
+
+    /// Deletes a rule; `false` if there was none (store:
+    /// `delete_answering_rule`).
+    async fn delete_answering_rule(
+        &self,
+        extension_id: ExtensionId,
+        rule_id: &str,
+    ) -> BackendResult<bool>;
+
+    /// The company's rules, business hours rule first (store:
+    /// `list_company_answering_rules`).
+    async fn company_answering_rules(
+        &self,
+        account_id: AccountId,
+    ) -> BackendResult<Vec<CompanyAnsweringRule>>;
+
+    /// Adds a company rule, ids as for extension rules (store:
+    /// `create_company_answering_rule`).
+    async fn create_company_answering_rule(
+        &self,
+        account_id: AccountId,
+        rule: &CompanyAnsweringRule,
+    ) -> BackendResult<CompanyAnsweringRule>;
+
+    /// Replaces the company rule with `rule.id`; `None` if there is none
+    /// (store: `update_company_answering_rule`).
+    async fn update_company_answering_rule(
+        &self,
+        account_id: AccountId,
+        rule: &CompanyAnsweringRule,
+    ) -> BackendResult<Option<CompanyAnsweringRule>>;
+
+    /// Deletes a company rule; `false` if there was none (store:
+    /// `delete_company_answering_rule`).
+    async fn delete_company_answering_rule(
+        &self,
+        account_id: AccountId,
+        rule_id: &str,
+    ) -> BackendResult<bool>;
+
+    /// Adds a forwarding number, assigning its id (store:
+    /// `create_forwarding_number`).
+    async fn create_forwarding_number(
+        &self,
+        extension_id: ExtensionId,
+        number: &ForwardingNumber,
+    ) -> BackendResult<ForwardingNumber>;
+
+    /// Replaces the forwarding number with `number.id`; `None` if there is
+    /// none (store: `update_forwarding_number`).
+    async fn update_forwarding_number(
+        &self,
+        extension_id: ExtensionId,
+        number: &ForwardingNumber,
+    ) -> BackendResult<Option<ForwardingNumber>>;
+
+    /// Deletes a forwarding number; `false` if there was none (store:
+    /// `delete_forwarding_number`).
+    async fn delete_forwarding_number(
+        &self,
+        extension_id: ExtensionId,
+        id: &str,
+    ) -> BackendResult<bool>;
+
+    /// Moves a message to `Deleted` (the trash) or back to `Alive`; `None`
+    /// if it does not exist (store: `update_message_availability`).
+    async fn update_message_availability(
+        &self,
+        extension_id: ExtensionId,
+        message_id: MessageId,
+        availability: Availability,
+        now: Timestamp,
+    ) -> BackendResult<Option<Message>>;
+
+    /// Removes a message for good and returns it, so the caller can delete
+    /// its attachments' audio; `None` if there was none (store:
+    /// `delete_message`).
+    async fn delete_message(
+        &self,
+        extension_id: ExtensionId,
+        message_id: MessageId,
+    ) -> BackendResult<Option<Message>>;
+
+    /// One call log record of the account, of one extension's log when
+    /// `extension` is set (store: `get_call_log_record`).
+    async fn call_log_record(
+        &self,
+        account_id: AccountId,
+        extension: Option<ExtensionId>,
+        record_id: &str,
+    ) -> BackendResult<Option<CallLogRecord>>;
+
+    /// The account's IVR menus, by id (store: `list_ivr_menus`).
+    async fn ivr_menus(&self, account_id: AccountId) -> BackendResult<Vec<IvrMenu>>;
+
+    /// Creates an IVR menu and the extension it is, assigning the id both
+    /// share; `None` when its extension number is taken (store:
+    /// `create_ivr_menu`, `Conflict` as `None`).
+    async fn create_ivr_menu(
+        &self,
+        account_id: AccountId,
+        menu: &IvrMenu,
+    ) -> BackendResult<Option<IvrMenu>>;
+
+    /// Replaces the IVR menu with `menu.id`; `None` if there is none
+    /// (store: `update_ivr_menu`).
+    async fn update_ivr_menu(
+        &self,
+        account_id: AccountId,
+        menu: &IvrMenu,
+    ) -> BackendResult<Option<IvrMenu>>;
+
+    /// The account's IVR prompts, by id (store: `list_ivr_prompts`).
+    async fn ivr_prompts(&self, account_id: AccountId) -> BackendResult<Vec<IvrPrompt>>;
+
+    /// Records a prompt whose audio is already stored under its
+    /// `blob_key`, assigning its id (store: `create_ivr_prompt`).
+    async fn create_ivr_prompt(
+        &self,
+        account_id: AccountId,
+        prompt: &IvrPrompt,
+    ) -> BackendResult<IvrPrompt>;
+
+    /// Renames the prompt with `prompt.id`; `None` if there is none (store:
+    /// `update_ivr_prompt`).
+    async fn update_ivr_prompt(
+        &self,
+        account_id: AccountId,
+        prompt: &IvrPrompt,
+    ) -> BackendResult<Option<IvrPrompt>>;
+
+    /// Deletes a prompt's record and returns it, so the caller can delete
+    /// its audio; `None` if there was none (store: `delete_ivr_prompt`).
+    async fn delete_ivr_prompt(
+        &self,
+        account_id: AccountId,
+        prompt_id: &str,
+    ) -> BackendResult<Option<IvrPrompt>>;
+
+    /// The devices assigned to an extension (store:
+    /// `list_extension_devices`).
+    async fn extension_devices(&self, extension_id: ExtensionId) -> BackendResult<Vec<Device>>;
+
+    /// One device of the account (store: `get_device`).
+    async fn device(&self, account_id: AccountId, device_id: &str)
+    -> BackendResult<Option<Device>>;
+}
+
+/// Audio kept outside the database: voicemail, IVR prompts, greetings
+/// (store: `BlobStore`). Keys come from the records that own the audio
+/// (`blob_key`), never from a client.
+#[async_trait]
+pub trait Blobs: Send + Sync + 'static {
+    /// The bytes under `key`; `None` when absent (store: `BlobStore::get`,
+    /// `NotFound` as `None`).
+    async fn blob(&self, key: &str) -> BackendResult<Option<Vec<u8>>>;
+
+    /// Stores `bytes` under `key`, replacing any earlier content (store:
+    /// `BlobStore::put`).
+    async fn put_blob(&self, key: &str, bytes: Vec<u8>) -> BackendResult<()>;
+
+    /// Removes `key`; an absent key is not an error (store:
+    /// `BlobStore::delete`).
+    async fn delete_blob(&self, key: &str) -> BackendResult<()>;
+}
+
+/// The calls in progress, from call control's registry: the binary
+/// implements it; without one, nothing is ever active.
+#[async_trait]
+pub trait ActiveCallLog: Send + Sync + 'static {
+    /// The account's calls in progress, shaped like call log records
+    /// (`result` "In Progress"), newest first; only those whose
+    /// `extension` is `extension` when set.
+    async fn active_calls(
+        &self,
+        account_id: AccountId,
+        extension: Option<ExtensionId>,
+    ) -> BackendResult<Vec<CallLogRecord>>;
+}
+
+/// The [`ActiveCallLog`] of a server without call control: no calls.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoActiveCalls;
+
+#[async_trait]
+impl ActiveCallLog for NoActiveCalls {
+    async fn active_calls(
+        &self,
+        _account_id: AccountId,
+        _extension: Option<ExtensionId>,
+    ) -> BackendResult<Vec<CallLogRecord>> {
+        Ok(Vec::new())
+    }
+}
+
+/// The [`Blobs`] of a server without audio storage: every key is absent
+/// and writes fail, so uploads answer 500 rather than lose the audio.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoBlobs;
+
+#[async_trait]
+impl Blobs for NoBlobs {
+    async fn blob(&self, _key: &str) -> BackendResult<Option<Vec<u8>>> {
+        Ok(None)
+    }
+
+    async fn put_blob(&self, _key: &str, _bytes: Vec<u8>) -> BackendResult<()> {
+        Err(BackendError::unsupported("put_blob"))
+    }
+
+    async fn delete_blob(&self, _key: &str) -> BackendResult<()> {
+        Ok(())
+    }
 }

@@ -28,6 +28,31 @@ pub struct ApiConfig {
     /// Browser origins allowed to call the API with credentials (CORS).
     /// Empty means no cross-origin access.
     pub cors_allowed_origins: Vec<String>,
+    /// Where phones register, as `readDeviceSipInfo` tells them.
+    pub sip: SipInfoConfig,
+}
+
+/// The SIP service a device's `sip-info` points phones at; the binary
+/// copies it from the `[sip]` section.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SipInfoConfig {
+    /// The SIP domain (`domain`), also the digest realm phones use.
+    pub domain: String,
+    /// `host:port` phones send requests to over UDP or TCP (`proxy`).
+    pub outbound_proxy: String,
+    /// `host:port` for TLS (`proxyTLS`), when TLS is served.
+    pub outbound_proxy_tls: Option<String>,
+}
+
+impl Default for SipInfoConfig {
+    fn default() -> Self {
+        Self {
+            domain: "localhost".to_owned(),
+            outbound_proxy: "127.0.0.1:5060".to_owned(),
+            outbound_proxy_tls: None,
+        }
+    }
 }
 
 impl Default for ApiConfig {
@@ -41,6 +66,7 @@ impl Default for ApiConfig {
             rate_limits: RateLimitConfig::default(),
             max_body_bytes: 2 * 1024 * 1024,
             cors_allowed_origins: Vec::new(),
+            sip: SipInfoConfig::default(),
         }
     }
 }

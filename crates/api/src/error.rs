@@ -39,6 +39,13 @@ pub enum ApiError {
     /// CMN-104: a request we cannot parse for another reason.
     #[error("unparsable request: {0}")]
     BadRequest(String),
+    /// CMN-107 with 416: a `Range` that the content cannot satisfy; the
+    /// content's length goes in `Content-Range`.
+    #[error("range not satisfiable")]
+    RangeNotSatisfiable {
+        /// Length of the whole content.
+        length: u64,
+    },
     /// CMN-405 with 401: no credentials on a call that needs them.
     #[error("authorization required")]
     Unauthenticated,
@@ -117,6 +124,7 @@ impl ApiError {
             Self::NotFound(_) | Self::UnknownPath => StatusCode::NOT_FOUND,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::RangeNotSatisfiable { .. } => StatusCode::RANGE_NOT_SATISFIABLE,
             Self::Unauthenticated
             | Self::UnparsableToken
             | Self::InvalidToken
@@ -153,6 +161,9 @@ impl ApiError {
             Self::UnsupportedMediaType => ("CMN-104", "Unsupported Media Type".into(), None),
             Self::PayloadTooLarge => ("CMN-104", "Request entity too large".into(), None),
             Self::BadRequest(_) => ("CMN-104", "Cannot parse request".into(), None),
+            Self::RangeNotSatisfiable { .. } => {
+                ("CMN-107", "Requested range is not satisfiable".into(), None)
+            }
             Self::Unauthenticated => (
                 "CMN-405",
                 "Authorization header is not specified".into(),
@@ -222,6 +233,11 @@ impl IntoResponse for ApiError {
         let headers = response.headers_mut();
         if let Self::RateLimited { retry_after } = self {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+        }
+        if let Self::RangeNotSatisfiable { length } = self
+            && let Ok(range) = HeaderValue::from_str(&format!("bytes */{length}"))
+        {
+            headers.insert(header::CONTENT_RANGE, range);
         }
         if status == StatusCode::UNAUTHORIZED {
             // A 401 names the scheme it wants: Basic for client

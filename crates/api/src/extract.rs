@@ -167,6 +167,48 @@ where
     texts.iter().map(|t| parse_enum(t, parameter)).collect()
 }
 
+/// A JSON object as a request body carries it.
+pub type Object = serde_json::Map<String, serde_json::Value>;
+
+/// `current` with the members of `body` named in `fields` put in place of
+/// its own, as PUT and POST bodies change a record; each member is checked
+/// against the model as it goes in, so a value the model cannot take is
+/// CMN-101 for that field. Members not in `fields` are left out.
+pub fn overlay<T>(current: &T, body: &Object, fields: &[&'static str]) -> Result<T, ApiError>
+where
+    T: serde::Serialize + DeserializeOwned,
+{
+    // Model types serialize to JSON objects; nothing here can fail.
+    let mut merged = serde_json::to_value(current).unwrap_or_default();
+    for field in fields {
+        let (Some(value), Some(object)) = (body.get(*field), merged.as_object_mut()) else {
+            continue;
+        };
+        object.insert((*field).to_owned(), value.clone());
+        if serde_json::from_value::<T>(merged.clone()).is_err() {
+            return Err(ApiError::InvalidParameter(field));
+        }
+    }
+    serde_json::from_value(merged).map_err(|e| ApiError::BadJson(e.to_string()))
+}
+
+/// A check of one JSON value's type, such as [`serde_json::Value::is_string`].
+pub type JsonKind = fn(&serde_json::Value) -> bool;
+
+/// Checks the types of request members the model does not keep, so that a
+/// body the spec refuses is refused here too (CMN-101); `null` passes.
+pub fn check_kinds(body: &Object, kinds: &[(&'static str, JsonKind)]) -> Result<(), ApiError> {
+    for (field, is_kind) in kinds {
+        match body.get(*field) {
+            Some(value) if !value.is_null() && !is_kind(value) => {
+                return Err(ApiError::InvalidParameter(field));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// Parses an ISO 8601 instant with offset (`2026-01-31T09:00:00.000Z`), or
 /// a plain date taken as midnight UTC; anything else is CMN-101.
 pub fn parse_time(text: &str, parameter: &'static str) -> Result<jiff::Timestamp, ApiError> {

@@ -1,4 +1,4 @@
-//! [`MemoryBackend`]: both backend traits over in-process maps, for tests
+//! [`MemoryBackend`]: every backend trait over in-process maps, for tests
 //! and demos. Nothing survives the process.
 
 use std::collections::{HashMap, HashSet};
@@ -7,14 +7,16 @@ use std::sync::{Mutex, MutexGuard};
 use async_trait::async_trait;
 use jiff::Timestamp;
 use switchboard_phone::model::{
-    Account, AccountId, AnsweringRule, BusinessHours, CallLogRecord, Extension, ExtensionId,
-    ExtensionRef, ForwardingNumber, Message, MessageId, PhoneNumber, Presence, ReadStatus,
-    UsageType,
+    AFTER_HOURS_RULE_ID, Account, AccountId, AnsweringRule, Availability, BUSINESS_HOURS_RULE_ID,
+    BusinessHours, CallLogRecord, CompanyAnsweringRule, Contact, Device, Extension, ExtensionId,
+    ExtensionRef, ExtensionStatus, ExtensionType, ForwardingNumber, IvrMenu, IvrPrompt, Message,
+    MessageId, PhoneNumber, Presence, ReadStatus, RuleType, UsageType,
 };
 
 use crate::backend::{
-    AuthBackend, AuthCode, BackendResult, CallLogFilter, ClientApp, Directory, ExtensionFilter,
-    JwtCredential, MessageFilter, SecretHash, Slice, Subject, TokenHashes, TokenRecord, UserLogin,
+    ActiveCallLog, AuthBackend, AuthCode, BackendResult, Blobs, CallLogFilter, ClientApp,
+    Directory, ExtensionFilter, JwtCredential, MessageFilter, SecretHash, Slice, Subject,
+    TokenHashes, TokenRecord, UserLogin,
 };
 use crate::oauth::secret;
 use crate::paging::{PageRequest, page_of};
@@ -39,9 +41,21 @@ struct Inner {
     forwarding: HashMap<ExtensionId, Vec<ForwardingNumber>>,
     call_log: Vec<(AccountId, CallLogRecord)>,
     messages: Vec<Message>,
+    company_rules: HashMap<AccountId, Vec<CompanyAnsweringRule>>,
+    ivr_menus: Vec<(AccountId, IvrMenu)>,
+    ivr_prompts: Vec<(AccountId, IvrPrompt)>,
+    devices: Vec<(AccountId, Device)>,
+    blobs: HashMap<String, Vec<u8>>,
+    active_calls: Vec<(AccountId, CallLogRecord)>,
+    /// The last id handed out; new records count up from here.
+    last_id: i64,
 }
 
-/// An in-memory [`AuthBackend`] and [`Directory`].
+/// Ids the backend assigns start above this, clear of seeded ones.
+const FIRST_ID: i64 = 1_000_000;
+
+/// An in-memory [`AuthBackend`], [`Directory`], [`Blobs`] and
+/// [`ActiveCallLog`].
 #[derive(Debug, Default)]
 pub struct MemoryBackend {
     inner: Mutex<Inner>,
@@ -131,6 +145,35 @@ impl MemoryBackend {
     pub fn add_message(&self, message: Message) {
         self.lock().messages.push(message);
     }
+
+    /// Adds a company answering rule.
+    pub fn add_company_answering_rule(&self, account_id: AccountId, rule: CompanyAnsweringRule) {
+        self.lock()
+            .company_rules
+            .entry(account_id)
+            .or_default()
+            .push(rule);
+    }
+
+    /// Adds an IVR menu (its extension is added separately).
+    pub fn add_ivr_menu(&self, account_id: AccountId, menu: IvrMenu) {
+        self.lock().ivr_menus.push((account_id, menu));
+    }
+
+    /// Adds a device to an account.
+    pub fn add_device(&self, account_id: AccountId, device: Device) {
+        self.lock().devices.push((account_id, device));
+    }
+
+    /// Stores audio under `key`.
+    pub fn add_blob(&self, key: &str, bytes: Vec<u8>) {
+        self.lock().blobs.insert(key.to_owned(), bytes);
+    }
+
+    /// Adds a call in progress, as call control would report it.
+    pub fn add_active_call(&self, account_id: AccountId, call: CallLogRecord) {
+        self.lock().active_calls.push((account_id, call));
+    }
 }
 
 fn within(t: jiff::Timestamp, from: Option<jiff::Timestamp>, to: Option<jiff::Timestamp>) -> bool {
@@ -158,6 +201,20 @@ fn message_matches(filter: &MessageFilter, m: &Message) -> bool {
 }
 
 impl Inner {
+    fn next_id(&mut self) -> i64 {
+        self.last_id = self.last_id.max(FIRST_ID) + 1;
+        self.last_id
+    }
+
+    /// The id a new rule of `rule_type` takes: built-in rules have fixed ids.
+    fn rule_id(&mut self, rule_type: RuleType) -> String {
+        match rule_type {
+            RuleType::BusinessHours => BUSINESS_HOURS_RULE_ID.to_owned(),
+            RuleType::AfterHours => AFTER_HOURS_RULE_ID.to_owned(),
+            RuleType::Custom => self.next_id().to_string(),
+        }
+    }
+
     fn extension(&self, account_id: AccountId, id: ExtensionId) -> Option<&Extension> {
         self.extensions
             .iter()
@@ -568,5 +625,360 @@ impl Directory for MemoryBackend {
             .filter(owned)
             .map(|(_, n)| n.clone())
             .collect())
+    }
+
+    async fn create_answering_rule(
+        &self,
+        extension_id: ExtensionId,
+        rule: &AnsweringRule,
+    ) -> BackendResult<AnsweringRule> {
+        let mut inner = self.lock();
+        let id = inner.rule_id(rule.rule_type);
+        let rule = AnsweringRule { id, ..rule.clone() };
+        let rules = inner.rules.entry(extension_id).or_default();
+        rules.push(rule.clone());
+        Ok(rule)
+    }
+
+    async fn update_answering_rule(
+        &self,
+        extension_id: ExtensionId,
+        rule: &AnsweringRule,
+    ) -> BackendResult<Option<AnsweringRule>> {
+        let mut inner = self.lock();
+        let rules = inner.rules.entry(extension_id).or_default();
+        Ok(replace(rules, |r| r.id == rule.id, rule))
+    }
+
+    async fn delete_answering_rule(
+        &self,
+        extension_id: ExtensionId,
+        rule_id: &str,
+    ) -> BackendResult<bool> {
+        let mut inner = self.lock();
+        let rules = inner.rules.entry(extension_id).or_default();
+        Ok(remove(rules, |r| r.id == rule_id).is_some())
+    }
+
+    async fn company_answering_rules(
+        &self,
+        account_id: AccountId,
+    ) -> BackendResult<Vec<CompanyAnsweringRule>> {
+        let inner = self.lock();
+        Ok(inner
+            .company_rules
+            .get(&account_id)
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    async fn create_company_answering_rule(
+        &self,
+        account_id: AccountId,
+        rule: &CompanyAnsweringRule,
+    ) -> BackendResult<CompanyAnsweringRule> {
+        let mut inner = self.lock();
+        let id = inner.rule_id(rule.rule_type);
+        let rule = CompanyAnsweringRule { id, ..rule.clone() };
+        let rules = inner.company_rules.entry(account_id).or_default();
+        rules.push(rule.clone());
+        Ok(rule)
+    }
+
+    async fn update_company_answering_rule(
+        &self,
+        account_id: AccountId,
+        rule: &CompanyAnsweringRule,
+    ) -> BackendResult<Option<CompanyAnsweringRule>> {
+        let mut inner = self.lock();
+        let rules = inner.company_rules.entry(account_id).or_default();
+        Ok(replace(rules, |r| r.id == rule.id, rule))
+    }
+
+    async fn delete_company_answering_rule(
+        &self,
+        account_id: AccountId,
+        rule_id: &str,
+    ) -> BackendResult<bool> {
+        let mut inner = self.lock();
+        let rules = inner.company_rules.entry(account_id).or_default();
+        Ok(remove(rules, |r| r.id == rule_id).is_some())
+    }
+
+    async fn create_forwarding_number(
+        &self,
+        extension_id: ExtensionId,
+        number: &ForwardingNumber,
+    ) -> BackendResult<ForwardingNumber> {
+        let mut inner = self.lock();
+        let id = inner.next_id().to_string();
+        let number = ForwardingNumber {
+            id,
+            ..number.clone()
+        };
+        let numbers = inner.forwarding.entry(extension_id).or_default();
+        numbers.push(number.clone());
+        Ok(number)
+    }
+
+    async fn update_forwarding_number(
+        &self,
+        extension_id: ExtensionId,
+        number: &ForwardingNumber,
+    ) -> BackendResult<Option<ForwardingNumber>> {
+        let mut inner = self.lock();
+        let numbers = inner.forwarding.entry(extension_id).or_default();
+        Ok(replace(numbers, |n| n.id == number.id, number))
+    }
+
+    async fn delete_forwarding_number(
+        &self,
+        extension_id: ExtensionId,
+        id: &str,
+    ) -> BackendResult<bool> {
+        let mut inner = self.lock();
+        let numbers = inner.forwarding.entry(extension_id).or_default();
+        Ok(remove(numbers, |n| n.id == id).is_some())
+    }
+
+    async fn update_message_availability(
+        &self,
+        extension_id: ExtensionId,
+        message_id: MessageId,
+        availability: Availability,
+        now: Timestamp,
+    ) -> BackendResult<Option<Message>> {
+        let mut inner = self.lock();
+        let mut all = inner.messages.iter_mut();
+        let Some(m) = all.find(|m| m.extension_id == extension_id && m.id == message_id) else {
+            return Ok(None);
+        };
+        m.availability = availability;
+        m.last_modified_time = now;
+        Ok(Some(m.clone()))
+    }
+
+    async fn delete_message(
+        &self,
+        extension_id: ExtensionId,
+        message_id: MessageId,
+    ) -> BackendResult<Option<Message>> {
+        let mut inner = self.lock();
+        let mine = |m: &Message| m.extension_id == extension_id && m.id == message_id;
+        Ok(remove(&mut inner.messages, mine))
+    }
+
+    async fn call_log_record(
+        &self,
+        account_id: AccountId,
+        extension: Option<ExtensionId>,
+        record_id: &str,
+    ) -> BackendResult<Option<CallLogRecord>> {
+        let inner = self.lock();
+        let filter = CallLogFilter {
+            extension,
+            ..CallLogFilter::default()
+        };
+        let found = inner
+            .call_log
+            .iter()
+            .find(|(a, r)| *a == account_id && r.id == record_id && call_matches(&filter, r));
+        Ok(found.map(|(_, r)| r.clone()))
+    }
+
+    async fn ivr_menus(&self, account_id: AccountId) -> BackendResult<Vec<IvrMenu>> {
+        Ok(owned_by(&self.lock().ivr_menus, account_id))
+    }
+
+    async fn create_ivr_menu(
+        &self,
+        account_id: AccountId,
+        menu: &IvrMenu,
+    ) -> BackendResult<Option<IvrMenu>> {
+        let mut inner = self.lock();
+        let taken = inner
+            .extensions
+            .iter()
+            .any(|(a, e)| *a == account_id && e.extension_number == menu.extension_number);
+        if taken {
+            return Ok(None);
+        }
+        let id = inner.next_id();
+        let menu = IvrMenu {
+            id: id.to_string(),
+            ..menu.clone()
+        };
+        inner
+            .extensions
+            .push((account_id, menu_extension(id, &menu)));
+        inner.ivr_menus.push((account_id, menu.clone()));
+        Ok(Some(menu))
+    }
+
+    async fn update_ivr_menu(
+        &self,
+        account_id: AccountId,
+        menu: &IvrMenu,
+    ) -> BackendResult<Option<IvrMenu>> {
+        let mut inner = self.lock();
+        let mut all = inner.ivr_menus.iter_mut();
+        let Some((_, stored)) = all.find(|(a, m)| *a == account_id && m.id == menu.id) else {
+            return Ok(None);
+        };
+        stored.clone_from(menu);
+        // The menu's extension follows its name and number, as in the store.
+        let id: ExtensionId = menu.id.parse().unwrap_or_default();
+        let mut extensions = inner.extensions.iter_mut();
+        if let Some((_, ext)) = extensions.find(|(a, e)| *a == account_id && e.id == id) {
+            ext.name.clone_from(&menu.name);
+            ext.extension_number.clone_from(&menu.extension_number);
+        }
+        Ok(Some(menu.clone()))
+    }
+
+    async fn ivr_prompts(&self, account_id: AccountId) -> BackendResult<Vec<IvrPrompt>> {
+        Ok(owned_by(&self.lock().ivr_prompts, account_id))
+    }
+
+    async fn create_ivr_prompt(
+        &self,
+        account_id: AccountId,
+        prompt: &IvrPrompt,
+    ) -> BackendResult<IvrPrompt> {
+        let mut inner = self.lock();
+        let id = inner.next_id().to_string();
+        let prompt = IvrPrompt {
+            id,
+            ..prompt.clone()
+        };
+        inner.ivr_prompts.push((account_id, prompt.clone()));
+        Ok(prompt)
+    }
+
+    async fn update_ivr_prompt(
+        &self,
+        account_id: AccountId,
+        prompt: &IvrPrompt,
+    ) -> BackendResult<Option<IvrPrompt>> {
+        let mut inner = self.lock();
+        let mut all = inner.ivr_prompts.iter_mut();
+        let Some((_, stored)) = all.find(|(a, p)| *a == account_id && p.id == prompt.id) else {
+            return Ok(None);
+        };
+        // Only the names change; the audio stays, as in the store.
+        stored.name.clone_from(&prompt.name);
+        stored.filename.clone_from(&prompt.filename);
+        Ok(Some(stored.clone()))
+    }
+
+    async fn delete_ivr_prompt(
+        &self,
+        account_id: AccountId,
+        prompt_id: &str,
+    ) -> BackendResult<Option<IvrPrompt>> {
+        let mut inner = self.lock();
+        let found = remove(&mut inner.ivr_prompts, |(a, p)| {
+            *a == account_id && p.id == prompt_id
+        });
+        Ok(found.map(|(_, p)| p))
+    }
+
+    async fn extension_devices(&self, extension_id: ExtensionId) -> BackendResult<Vec<Device>> {
+        let inner = self.lock();
+        let assigned =
+            |d: &&(AccountId, Device)| d.1.extension.as_ref().is_some_and(|e| e.id == extension_id);
+        Ok(inner
+            .devices
+            .iter()
+            .filter(assigned)
+            .map(|(_, d)| d.clone())
+            .collect())
+    }
+
+    async fn device(
+        &self,
+        account_id: AccountId,
+        device_id: &str,
+    ) -> BackendResult<Option<Device>> {
+        let inner = self.lock();
+        let found = inner
+            .devices
+            .iter()
+            .find(|(a, d)| *a == account_id && d.id == device_id);
+        Ok(found.map(|(_, d)| d.clone()))
+    }
+}
+
+/// Replaces the first item `matches` accepts with `new`; the stored copy.
+fn replace<T: Clone>(items: &mut [T], matches: impl Fn(&T) -> bool, new: &T) -> Option<T> {
+    let slot = items.iter_mut().find(|item| matches(item))?;
+    slot.clone_from(new);
+    Some(new.clone())
+}
+
+/// Removes and returns the first item `matches` accepts.
+fn remove<T>(items: &mut Vec<T>, matches: impl Fn(&T) -> bool) -> Option<T> {
+    let index = items.iter().position(matches)?;
+    Some(items.remove(index))
+}
+
+/// The items of one account, in insertion order.
+fn owned_by<T: Clone>(items: &[(AccountId, T)], account_id: AccountId) -> Vec<T> {
+    items
+        .iter()
+        .filter(|(a, _)| *a == account_id)
+        .map(|(_, item)| item.clone())
+        .collect()
+}
+
+/// The extension an IVR menu is, as the store creates it.
+fn menu_extension(id: ExtensionId, menu: &IvrMenu) -> Extension {
+    Extension {
+        id,
+        extension_number: menu.extension_number.clone(),
+        name: menu.name.clone(),
+        contact: Contact::default(),
+        extension_type: ExtensionType::IvrMenu,
+        status: ExtensionStatus::Enabled,
+        regional_settings: None,
+        ivr_pin: None,
+        hidden: false,
+    }
+}
+
+#[async_trait]
+impl Blobs for MemoryBackend {
+    async fn blob(&self, key: &str) -> BackendResult<Option<Vec<u8>>> {
+        Ok(self.lock().blobs.get(key).cloned())
+    }
+
+    async fn put_blob(&self, key: &str, bytes: Vec<u8>) -> BackendResult<()> {
+        self.add_blob(key, bytes);
+        Ok(())
+    }
+
+    async fn delete_blob(&self, key: &str) -> BackendResult<()> {
+        self.lock().blobs.remove(key);
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl ActiveCallLog for MemoryBackend {
+    async fn active_calls(
+        &self,
+        account_id: AccountId,
+        extension: Option<ExtensionId>,
+    ) -> BackendResult<Vec<CallLogRecord>> {
+        let inner = self.lock();
+        let owner = |r: &CallLogRecord| r.extension.as_ref().map(|e| e.id);
+        let mut found: Vec<CallLogRecord> = inner
+            .active_calls
+            .iter()
+            .filter(|(a, r)| *a == account_id && extension.is_none_or(|e| owner(r) == Some(e)))
+            .map(|(_, r)| r.clone())
+            .collect();
+        found.sort_by_key(|r| std::cmp::Reverse(r.start_time));
+        Ok(found)
     }
 }

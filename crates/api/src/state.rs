@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::backend::{AuthBackend, Directory};
+use crate::backend::{ActiveCallLog, AuthBackend, Blobs, Directory, NoActiveCalls, NoBlobs};
 use crate::config::ApiConfig;
 use crate::oauth::jwt::{JwtKeyError, JwtSigner};
 use crate::ratelimit::RateLimiter;
@@ -18,6 +18,10 @@ pub struct AppState {
     pub auth: Arc<dyn AuthBackend>,
     /// Account and extension data.
     pub directory: Arc<dyn Directory>,
+    /// Voicemail and prompt audio.
+    pub blobs: Arc<dyn Blobs>,
+    /// Calls in progress.
+    pub active_calls: Arc<dyn ActiveCallLog>,
     /// Rate limit counters.
     pub limiter: Arc<RateLimiter>,
     /// Signs and checks JWT credentials.
@@ -27,8 +31,10 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State over the given backends; fails only if configured JWT key files
-    /// cannot be read or parsed.
+    /// State over the given backends, without audio storage or call control
+    /// until [`AppState::with_blobs`] and [`AppState::with_active_calls`]
+    /// add them; fails only if configured JWT key files cannot be read or
+    /// parsed.
     pub fn new(
         config: ApiConfig,
         auth: Arc<dyn AuthBackend>,
@@ -42,7 +48,21 @@ impl AppState {
             config: Arc::new(config),
             auth,
             directory,
+            blobs: Arc::new(NoBlobs),
+            active_calls: Arc::new(NoActiveCalls),
         })
+    }
+
+    /// The same state reading and writing audio through `blobs`.
+    pub fn with_blobs(mut self, blobs: Arc<dyn Blobs>) -> Self {
+        self.blobs = blobs;
+        self
+    }
+
+    /// The same state listing calls in progress from `calls`.
+    pub fn with_active_calls(mut self, calls: Arc<dyn ActiveCallLog>) -> Self {
+        self.active_calls = calls;
+        self
     }
 }
 

@@ -1868,4 +1868,55 @@ mod tests {
             "{body}"
         );
     }
+
+    /// A `multipart/form-data` upload of `bytes` as the prompt `file`.
+    fn prompt_form(file: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+        let boundary = "store-test";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"attachment\"; \
+             filename=\"{file}\"\r\nContent-Type: audio/wav\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        (format!("multipart/form-data; boundary={boundary}"), body)
+    }
+
+    #[tokio::test]
+    async fn an_ivr_prompt_uploaded_through_the_router_is_stored_and_played_back() {
+        let f = Fixture::new().await;
+        let alice = f.extension_id("101").await;
+        f.backend.set_password(alice, PASSWORD).await.unwrap();
+        let (base, _state, _stop) = serve(&f).await;
+        let http = reqwest::Client::new();
+        let form = [
+            ("grant_type", "password"),
+            ("username", MAIN_NUMBER),
+            ("extension", "101"),
+            ("password", PASSWORD),
+        ];
+        let token = token_grant(&http, &base, &f.client_secret, &form).await;
+        let access = token["access_token"].as_str().expect("access_token");
+        let prompts = format!("{base}/restapi/v1.0/account/~/ivr-prompts");
+
+        let audio = b"RIFF\x24\x00\x00\x00WAVE stored";
+        let (content_type, body) = prompt_form("hello.wav", audio);
+        let upload = http.post(&prompts).bearer_auth(access);
+        let upload = upload.header("content-type", content_type).body(body);
+        let created: Value = upload.send().await.unwrap().json().await.unwrap();
+        let id = created["id"].as_str().expect("prompt id");
+        let stored = f.store().get_ivr_prompt(f.account, id).await.unwrap();
+        assert_eq!(stored.filename.as_deref(), Some("hello.wav"));
+
+        let content = format!("{prompts}/{id}/content");
+        let played = http.get(&content).bearer_auth(access).send().await.unwrap();
+        assert_eq!(played.headers()["content-type"], "audio/wav");
+        assert_eq!(played.bytes().await.unwrap().as_ref(), audio);
+
+        let one = format!("{prompts}/{id}");
+        let deleted = http.delete(&one).bearer_auth(access).send().await.unwrap();
+        assert_eq!(deleted.status(), reqwest::StatusCode::NO_CONTENT);
+        let gone = f.dir.path().join("blobs").join(&stored.blob_key);
+        assert!(!gone.exists(), "the audio went with the record");
+    }
 }

@@ -1,6 +1,7 @@
 //! The `switchboard` command: parses the command line, loads the
 //! configuration, starts logging and hands over to the chosen subcommand.
 
+mod active_calls;
 mod api_backend;
 mod config;
 mod demo;

@@ -11,6 +11,7 @@ use switchboard_sip::{SipServer, SipServerHandle};
 use switchboard_store::{BlobStore, LocalBlobStore, Store};
 use tokio::sync::watch;
 
+use crate::active_calls::ActiveCallRecords;
 use crate::config::Config;
 use crate::{api_backend, demo, shutdown, sip_backend};
 
@@ -50,6 +51,9 @@ pub async fn serve(mut config: Config) -> Result<()> {
     )
     .with_device_auth(credentials, config.sip_realm())
     .start(incoming);
+
+    let records = ActiveCallRecords::new(calls.active_calls().clone());
+    let api_state = api_state.with_active_calls(Arc::new(records));
 
     let (stop_tx, stop_rx) = watch::channel(false);
     let api = tokio::spawn(run_api(config.clone(), api_state, stop_rx));

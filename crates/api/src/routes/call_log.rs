@@ -1,4 +1,5 @@
-//! Call log lists: `readUserCallLog` and `readCompanyCallLog`.
+//! The call log: `readUserCallLog`, `readCompanyCallLog` and their single
+//! records, `readUserCallRecord` and `readCompanyCallRecord`.
 
 use axum::extract::{Path, State};
 use axum::routing::get;
@@ -9,7 +10,7 @@ use switchboard_phone::model::{AccountId, CallLogRecord};
 
 use crate::backend::CallLogFilter;
 use crate::error::ApiError;
-use crate::extract::{Pairs, Query, parse_enums, parse_time};
+use crate::extract::{Pairs, Query, check_one_of, parse_enums, parse_time};
 use crate::guard::guarded;
 use crate::oauth::bearer::Caller;
 use crate::paging::{Envelope, ListUri, PageRequest};
@@ -29,6 +30,20 @@ const READ_COMPANY_CALL_LOG: Operation = Operation::new(
     Permission::ReadCallLog,
 );
 
+const READ_USER_CALL_RECORD: Operation = Operation::new(
+    "readUserCallRecord",
+    ThrottlingGroup::Heavy,
+    Permission::ReadCallLog,
+);
+const READ_COMPANY_CALL_RECORD: Operation = Operation::new(
+    "readCompanyCallRecord",
+    ThrottlingGroup::Heavy,
+    Permission::ReadCallLog,
+);
+
+/// `view` values; Simple, the default, leaves out `legs`.
+const VIEWS: [&str; 2] = ["Simple", "Detailed"];
+
 /// Without `dateFrom`, RingCentral lists the 24 hours before `dateTo`.
 const DEFAULT_SPAN: SignedDuration = SignedDuration::from_hours(24);
 
@@ -36,7 +51,7 @@ type CallLogPage = Json<Envelope<Value>>;
 
 /// `CallLogRecord` on the wire: the model's record with its `uri`, and the
 /// `uri` (and voicemail `type`) the spec requires on nested references.
-fn record_info(record: CallLogRecord, account_id: AccountId, uris: &Uris) -> Value {
+pub fn record_info(record: CallLogRecord, account_id: AccountId, uris: &Uris) -> Value {
     let uri = format!("{}/call-log/{}", uris.account(account_id), record.id);
     let legs = record.legs.len();
     // Model types serialize to JSON objects; nothing here can fail.
@@ -91,7 +106,23 @@ fn filter(query: &Pairs) -> Result<CallLogFilter, ApiError> {
     })
 }
 
-/// One page in the envelope; the Simple view (the default) has no legs.
+/// Whether the query asks for the Detailed view; other values than the
+/// two views are CMN-101.
+pub fn detailed(query: &Pairs) -> Result<bool, ApiError> {
+    let view = query.non_empty("view");
+    check_one_of(view, &VIEWS, "view")?;
+    Ok(view == Some("Detailed"))
+}
+
+/// A record in the requested view: the Simple one has no legs.
+pub fn in_view(mut record: CallLogRecord, detailed: bool) -> CallLogRecord {
+    if !detailed {
+        record.legs.clear();
+    }
+    record
+}
+
+/// One page in the envelope.
 async fn page(
     state: &AppState,
     account_id: AccountId,
@@ -100,14 +131,11 @@ async fn page(
     base: String,
 ) -> Result<CallLogPage, ApiError> {
     let page = PageRequest::from_query(query)?;
-    let detailed = query.get("view") == Some("Detailed");
+    let detailed = detailed(query)?;
     let slice = state.directory.call_log(account_id, &filter, page).await?;
     let envelope = Envelope::new(slice, page, &ListUri::new(base, query));
-    Ok(Json(envelope.map(|mut record| {
-        if !detailed {
-            record.legs.clear();
-        }
-        record_info(record, account_id, &state.uris)
+    Ok(Json(envelope.map(|record| {
+        record_info(in_view(record, detailed), account_id, &state.uris)
     })))
 }
 
@@ -145,11 +173,68 @@ async fn read_company_call_log(
     page(&state, account_id, filter(&query)?, &query, base).await
 }
 
+/// One record; a comma list of ids (RingCentral's multipart bulk read) is
+/// not supported and finds nothing.
+async fn record(
+    state: &AppState,
+    account_id: AccountId,
+    extension: Option<i64>,
+    record_id: &str,
+    query: &Pairs,
+) -> Result<Json<Value>, ApiError> {
+    let detailed = detailed(query)?;
+    let found = state
+        .directory
+        .call_log_record(account_id, extension, record_id);
+    let found = found.await?.ok_or(ApiError::NotFound("callRecordId"))?;
+    Ok(Json(record_info(
+        in_view(found, detailed),
+        account_id,
+        &state.uris,
+    )))
+}
+
+async fn read_user_call_record(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((account, extension, record_id)): Path<(String, String, String)>,
+    Query(query): Query,
+) -> Result<Json<Value>, ApiError> {
+    let (account_id, ext) = load(&state, &caller, (account, extension)).await?;
+    check_own_or_admin(&state, &caller, ext.id).await?;
+    record(&state, account_id, Some(ext.id), &record_id, &query).await
+}
+
+async fn read_company_call_record(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((account, record_id)): Path<(String, String)>,
+    Query(query): Query,
+) -> Result<Json<Value>, ApiError> {
+    let account_id = resolve_account(&account, &caller)?;
+    let me = caller.subject.extension_id;
+    if !state.directory.is_admin(account_id, me).await? {
+        return Err(ApiError::AdminRequired);
+    }
+    record(&state, account_id, None, &record_id, &query).await
+}
+
 /// The call log routes.
 pub fn routes(state: &AppState) -> Router<AppState> {
     let user = "/restapi/v1.0/account/{accountId}/extension/{extensionId}/call-log";
     let company = "/restapi/v1.0/account/{accountId}/call-log";
+    let user_one = format!("{user}/{{callRecordId}}");
+    let company_one = format!("{company}/{{callRecordId}}");
+    let (user_op, company_op) = (READ_USER_CALL_RECORD, READ_COMPANY_CALL_RECORD);
     Router::new()
+        .route(
+            &user_one,
+            guarded(get(read_user_call_record), state, user_op),
+        )
+        .route(
+            &company_one,
+            guarded(get(read_company_call_record), state, company_op),
+        )
         .route(
             user,
             guarded(get(read_user_call_log), state, READ_USER_CALL_LOG),

@@ -3,12 +3,17 @@
 //! routes.
 
 pub mod account;
+pub mod active_calls;
 pub mod answering_rule;
 pub mod business_hours;
 pub mod call_log;
+pub mod company_answering_rule;
+pub mod device;
 pub mod directory;
 pub mod extension;
 pub mod forwarding_number;
+pub mod ivr_menu;
+pub mod ivr_prompt;
 pub mod message_store;
 pub mod phone_number;
 pub mod presence;
@@ -29,7 +34,12 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(directory::routes(state))
         .merge(business_hours::routes(state))
         .merge(answering_rule::routes(state))
+        .merge(company_answering_rule::routes(state))
         .merge(forwarding_number::routes(state))
         .merge(call_log::routes(state))
         .merge(message_store::routes(state))
+        .merge(active_calls::routes(state))
+        .merge(ivr_menu::routes(state))
+        .merge(ivr_prompt::routes(state))
+        .merge(device::routes(state))
 }

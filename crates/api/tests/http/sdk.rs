@@ -1,7 +1,8 @@
 //! RingCentral's own SDKs against the real server: the Python SDK
 //! (`pip install ringcentral`) and the JavaScript ones (`@ringcentral/sdk`,
 //! `@rc-ex/core`, installed in the workspace's `tests/sdk`): JWT and password
-//! logins, refresh, list, read, presence, errors, logout.
+//! logins, refresh, list, read, presence, answering rules, the call log,
+//! errors, logout.
 
 use std::process::Command;
 

@@ -174,16 +174,63 @@ fn seed_settings(backend: &MemoryBackend) {
         let record = json!({"id": id, "sessionId": format!("s-{id}"), "startTime": hours_ago(hours),
             "duration": 30, "type": "Voice", "direction": direction, "action": "Phone Call",
             "result": "Accepted", "from": {"phoneNumber": "+15550001111"},
-            "to": {"extensionNumber": "102"}, "extension": {"id": USER}});
+            "to": {"extensionNumber": "102"}, "extension": {"id": USER},
+            "legs": [{"startTime": hours_ago(hours), "duration": 30, "type": "Voice",
+                "direction": direction, "action": "Phone Call", "result": "Accepted",
+                "legType": "PstnToSip", "master": true}]});
         backend.add_call_log(ACCOUNT, model(record));
     }
     let voicemail = json!({"id": 7, "extensionId": "12", "type": "VoiceMail",
         "direction": "Inbound", "from": {"phoneNumber": "+15550001111"}, "to": [],
         "creationTime": hours_ago(1), "lastModifiedTime": hours_ago(1),
         "readStatus": "Unread", "availability": "Alive", "messageStatus": "Received",
-        "attachments": []});
+        "attachments": [{"id": 70, "type": "AudioRecording", "contentType": "audio/wav",
+            "vmDuration": 2, "blobKey": "voicemail/12/7.wav"}]});
     backend.add_message(model(voicemail));
+    backend.add_blob("voicemail/12/7.wav", VOICEMAIL_WAV.to_vec());
+
+    let company_rule = json!({"id": "business-hours-rule", "type": "BusinessHours",
+        "enabled": true, "callHandlingAction": "Operator", "extension": {"id": "20"}});
+    backend.add_company_answering_rule(ACCOUNT, model(company_rule));
+    let call = json!({"id": "a1", "sessionId": "s-a1", "startTime": hours_ago(0),
+        "type": "Voice", "direction": "Inbound", "action": "Phone Call",
+        "result": "In Progress", "from": {"phoneNumber": "+15550001111"},
+        "to": {"extensionNumber": "102"}, "extension": {"id": USER}});
+    backend.add_active_call(ACCOUNT, model(call));
+
+    let menu = json!({"id": "20", "name": "Ext 200", "extensionNumber": "200",
+        "promptRepeatCount": 2, "prompt": {"mode": "TextToSpeech", "text": "Welcome"},
+        "actions": [{"input": "1", "action": "Connect", "extension": {"id": USER}}]});
+    backend.add_ivr_menu(ACCOUNT, model(menu));
+    let desk = json!({"id": "301", "name": "Desk phone", "type": "HardPhone",
+        "extension": {"id": USER}, "status": "Online",
+        "sipInfo": {"username": "102", "password": "Sip-secret1", "authorizationId": "a102"}});
+    backend.add_device(ACCOUNT, model(desk));
 }
+
+/// A `multipart/form-data` body with a `name` field and an `attachment`
+/// file, as an SDK uploads an IVR prompt; returns the content type too.
+pub fn prompt_upload(
+    name: &str,
+    file: &str,
+    content_type: &str,
+    bytes: &[u8],
+) -> (String, Vec<u8>) {
+    let boundary = "sb-test-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\n{name}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"attachment\"; \
+         filename=\"{file}\"\r\nContent-Type: {content_type}\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// The stored audio of voicemail 7: a RIFF header is enough to tell it
+/// came back byte for byte.
+pub const VOICEMAIL_WAV: &[u8] = b"RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00";
 
 impl TestServer {
     /// A server with the default configuration.
@@ -205,7 +252,8 @@ impl TestServer {
         tweak(&mut config);
 
         let backend = seed();
-        let state = AppState::new(config, backend.clone(), backend).expect("state");
+        let state = AppState::new(config, backend.clone(), backend.clone()).expect("state");
+        let state = state.with_blobs(backend.clone()).with_active_calls(backend);
         let (tx, rx) = oneshot::channel();
         let shutdown = async move {
             let _ = rx.await;
@@ -274,6 +322,25 @@ impl TestServer {
             .send()
             .await
             .expect("GET")
+    }
+
+    pub async fn post_json(&self, path: &str, token: &str, body: &Value) -> Response {
+        self.http
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> Response {
+        self.http
+            .delete(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("DELETE")
     }
 
     pub async fn put_json(&self, path: &str, token: &str, body: &Value) -> Response {

@@ -38,6 +38,21 @@ async function ringcentralSdk() {
   const paged = page.records.length === 2 && page.paging.perPage === 2;
   check(paged, '@ringcentral/sdk list after refresh');
 
+  const rule = '/restapi/v1.0/account/~/extension/~/answering-rule/business-hours-rule';
+  const changed = await (await platform.put(rule, {
+    callHandlingAction: 'UnconditionalForwarding',
+    unconditionalForwarding: { phoneNumber: '+15551230000' },
+  })).json();
+  check(changed.callHandlingAction === 'UnconditionalForwarding',
+    '@ringcentral/sdk changes an answering rule');
+  try {
+    await platform.put(rule, { callHandlingAction: 'Teleport' });
+    check(false, 'bad answering rule refused');
+  } catch (e) {
+    check(e.response && e.response.status === 400 && /callHandlingAction/.test(e.message),
+      '@ringcentral/sdk shows the rule validation error');
+  }
+
   try {
     await platform.get('/restapi/v1.0/account/~/extension/999');
     check(false, 'unknown extension refused');

@@ -64,6 +64,22 @@ def password_session():
     ).json_dict()
     check(presence["dndStatus"] == "DoNotAcceptAnyCalls", "set do-not-disturb")
 
+    rule = p.put(
+        "/restapi/v1.0/account/~/extension/~/answering-rule/business-hours-rule",
+        {"callHandlingAction": "TakeMessagesOnly", "voicemail": {"enabled": True}},
+    ).json_dict()
+    check(rule["callHandlingAction"] == "TakeMessagesOnly", "change the business hours rule")
+    again = p.get("/restapi/v1.0/account/~/extension/~/answering-rule/business-hours-rule")
+    check(again.json_dict()["voicemail"]["enabled"], "read the changed rule back")
+
+    calls = p.get(
+        "/restapi/v1.0/account/~/extension/~/call-log", {"view": "Detailed", "perPage": "max"}
+    ).json_dict()
+    check(len(calls["records"]) == 2, "read the last day of the call log")
+    check(calls["records"][0]["legs"][0]["master"], "the Detailed view has legs")
+    one = p.get(f"/restapi/v1.0/account/~/extension/~/call-log/{calls['records'][0]['id']}")
+    check("legs" not in one.json_dict(), "read one call record in the Simple view")
+
     p.refresh()
     account = p.get("/restapi/v1.0/account/~").json_dict()
     check(account["mainNumber"] == os.environ["SB_USERNAME"], "read account after refresh")
