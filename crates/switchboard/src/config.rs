@@ -81,15 +81,27 @@ fn demo_trunk() -> Trunk {
 }
 
 impl Config {
-    /// Fills in what depends on the data directory: the call-control work
+    /// Fills in what follows from other settings: the call-control work
     /// directory and a JWT signing secret that survives restarts (so JWT
-    /// credentials printed at the first start keep working).
+    /// credentials printed at the first start keep working) in the data
+    /// directory, trunk addresses on the lockout allow-list, and the SIP
+    /// domain that `sip-info` reports.
     pub fn settle(&mut self) -> Result<()> {
         let data_dir = self.store.data_dir.clone();
         std::fs::create_dir_all(&data_dir)
             .with_context(|| format!("cannot create {}", data_dir.display()))?;
         if self.call.work_dir == switchboard_call::CallConfig::default().work_dir {
             self.call.work_dir = data_dir.join("work");
+        }
+        // A carrier never registers, and UDP source addresses are easy to
+        // forge: failed logins "from" a trunk must not lock its calls out.
+        for trunk in &self.call.trunks {
+            if !self.sip.lockout.allow.contains(&trunk.host) {
+                self.sip.lockout.allow.push(trunk.host.clone());
+            }
+        }
+        if self.api.sip.domain == switchboard_api::ApiConfig::default().sip.domain {
+            self.api.sip.domain = self.sip.domain.clone();
         }
         if self.api.tokens.jwt_hs256_secret.is_empty() {
             self.api.tokens.jwt_hs256_secret = stored_secret(&data_dir.join("jwt-hs256.secret"))?;

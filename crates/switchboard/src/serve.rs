@@ -25,12 +25,6 @@ pub async fn serve(mut config: Config) -> Result<()> {
     let api_state = api_backend::api_state(config.api.clone(), store.clone(), blobs.clone())
         .context("cannot prepare the REST API")?;
 
-    if config.demo.create_on_empty && store.default_account().await.is_err() {
-        let company = demo::create(&store, &config.demo).await?;
-        let access = demo::grant_api_access(&store, &api_state, &company).await?;
-        demo::announce(&config.store.data_dir, &company, &access)?;
-    }
-
     let (credentials, locations) = sip_backend::backends(&store);
     let sip = SipServer::start(config.sip.clone(), credentials.clone(), locations)
         .await
@@ -41,6 +35,15 @@ pub async fn serve(mut config: Config) -> Result<()> {
     let sip = Arc::new(sip);
 
     let media = MediaEngine::new(config.media.clone()).context("cannot start media")?;
+
+    // Created only once SIP and media have started, so a start that fails
+    // (a port in use) does not print credentials for nothing.
+    if config.demo.create_on_empty && store.default_account().await.is_err() {
+        let company = demo::create(&store, &config.demo).await?;
+        let access = demo::grant_api_access(&store, &api_state, &company).await?;
+        demo::announce(&config.store.data_dir, &company, &access)?;
+    }
+
     let incoming = sip.take_incoming(INCOMING_QUEUE);
     let calls = CallControl::new(
         config.call.clone(),

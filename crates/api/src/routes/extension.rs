@@ -382,7 +382,15 @@ async fn update_extension(
     let (account_id, mut ext) = load(&state, &caller, path).await?;
     check_own_or_admin(&state, &caller, ext.id).await?;
     let was_enabled = ext.status == ExtensionStatus::Enabled;
+    let old_status = ext.status;
     body.apply(&mut ext)?;
+
+    // Enabling and disabling users is the administrator's job: a user who
+    // disabled themselves could not log in again to undo it.
+    let me = caller.subject.extension_id;
+    if ext.status != old_status && !state.directory.is_admin(account_id, me).await? {
+        return Err(ApiError::AdminRequired);
+    }
 
     let updated = state.directory.update_extension(account_id, &ext).await?;
     let updated = updated.ok_or(ApiError::NotFound("extensionId"))?;

@@ -172,6 +172,22 @@ async fn disabling_an_extension_ends_its_sessions_and_bad_numbers_are_refused() 
 }
 
 #[tokio::test]
+async fn a_user_cannot_disable_their_own_extension() {
+    let server = TestServer::start().await;
+    let user_token = access(&server.login(APP, "102").await);
+    let path = "/restapi/v1.0/account/~/extension/~";
+
+    let refused = server
+        .put_json(path, &user_token, &json!({"status": "Disabled"}))
+        .await;
+
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert_eq!(error_code(refused).await, "CMN-402");
+    let me = server.get(path, &user_token).await;
+    assert_eq!(me.json::<Value>().await.unwrap()["status"], "Enabled");
+}
+
+#[tokio::test]
 async fn presence_reads_and_sets_do_not_disturb() {
     let server = TestServer::start().await;
     let token = access(&server.login(APP, "102").await);
