@@ -18,7 +18,14 @@ fi
 step_seconds=${1:-8}
 users=1000
 work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; sleep 0.5; rm -rf "$work"' EXIT
+stop_all() {
+  # The setup script starts Switchboard in its own process: stop it by PID.
+  [ -f "$work/switchboard.pid" ] && kill "$(cat "$work/switchboard.pid")" 2>/dev/null
+  kill $(jobs -p) 2>/dev/null
+  sleep 0.5
+  rm -rf "$work"
+}
+trap stop_all EXIT
 
 write_users() {
   { echo 'event_route[htable:mod-init] {'
